@@ -1,0 +1,78 @@
+# Lotse — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOTSE := $(BIN)/lotse
+PORT ?= 8000
+FAMILIES ?= 200
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test lint typecheck migrations-check translations-check \
+	pytest test-postgres bench fuzz messages clean
+
+help:
+	@echo "make demo   - install, load the demo city and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test   - lint, types, migrations and translations checks, the whole test suite"
+	@echo "make bench  - performance measurements, printed as a table"
+	@echo "make fuzz   - property tests with many more examples"
+	@echo "make messages - update the translation catalogues after changing texts"
+
+# --- installation (stamp files make a second run take seconds) ---------------------------------
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lotse needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
+	$(LOTSE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed locale/.compiled
+
+# --- the demo -------------------------------------------------------------------------------------
+demo: install
+	@mkdir -p var
+	$(LOTSE) migrate --no-input -v0
+	$(LOTSE) seed_demo --families $(FAMILIES) --print-logins
+	@echo ""
+	@echo "Lotse runs on http://127.0.0.1:$(PORT)/ — stop it with Ctrl+C."
+	$(LOTSE) runserver 127.0.0.1:$(PORT) --skip-checks
+
+# --- checks and tests ---------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy .
+
+migrations-check: $(VENV)/.installed
+	LOTSE_ENV=test $(LOTSE) makemigrations --check --dry-run
+
+translations-check: $(VENV)/.installed
+	LOTSE_ENV=test $(LOTSE) check_translations
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck migrations-check translations-check pytest
+
+messages: $(VENV)/.installed
+	LOTSE_ENV=test $(LOTSE) check_translations --update-only
+
+bench: install
+	LOTSE_ENV=test $(LOTSE) bench
+
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) \
+		$$(grep -rl --include='test_*.py' -e '@given' -e 'RuleBasedStateMachine' lotse tests)
+
+clean:
+	rm -rf $(VENV) node_modules var locale/.compiled

@@ -1,0 +1,278 @@
+"""Lotse settings: everything that differs between machines comes from ``LOTSE_*`` variables.
+
+``LOTSE_ENV`` is ``development`` (default, ``make demo``), ``test`` (pytest) or ``production``.
+Production refuses to start without a secret key and allowed hosts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from lotse.core.env import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_optional_str,
+    env_str,
+)
+
+# Lets admin and other generic classes be subscripted at run time, as the type checker wants.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOTSE_ENV = env_choice("ENV", "development", ("development", "test", "production"))
+IS_PRODUCTION = LOTSE_ENV == "production"
+IS_TEST = LOTSE_ENV == "test"
+
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+NODE_MODULES_DIR = Path(env_str("NODE_MODULES_DIR", str(BASE_DIR / "node_modules")))
+
+# --- core ---------------------------------------------------------------------------------------
+_DEV_SECRET_KEY = "lotse-development-only-key-never-use-in-production-0123456789abcdef"  # noqa: S105
+if IS_PRODUCTION:
+    SECRET_KEY = env_str("SECRET_KEY", "")
+    if not SECRET_KEY:
+        raise ConfigurationError(
+            "LOTSE_SECRET_KEY must be set when LOTSE_ENV=production "
+            "(at least 50 random characters, e.g. from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(64))'`)."
+        )
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ConfigurationError(
+            "LOTSE_ALLOWED_HOSTS must be set when LOTSE_ENV=production (comma-separated host names)."
+        )
+    DEBUG = False
+else:
+    SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+    DEBUG = env_bool("DEBUG", not IS_TEST)
+
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "lotse.accounts.admin_site.LotseAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "ninja",
+    "lotse.core",
+    "lotse.audit",
+    "lotse.accounts",
+    "lotse.api",
+    "lotse.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "lotse.core.middleware.GermanFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "lotse.accounts.middleware.MembershipMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+if IS_PRODUCTION:
+    # Serves the collected, compressed static files; development uses Django's own view.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lotse.accounts.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- database -----------------------------------------------------------------------------------
+_default_sqlite = f"sqlite:///{VAR_DIR / 'lotse.sqlite3'}"
+if IS_TEST:
+    _database_url = env_optional_str("TEST_DATABASE_URL") or "sqlite:///:memory:"
+else:
+    _database_url = env_str("DATABASE_URL", _default_sqlite)
+try:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+except ValueError as exc:
+    raise ConfigurationError(f"LOTSE_DATABASE_URL is not a valid database URL: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE avoids "database is locked" upgrades from read to write inside a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
+    }
+    if IS_TEST:
+        DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts and login -------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if IS_TEST:
+    # Tests create many users; Argon2 stays the hasher everywhere else (asserted by a test).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes: six failures lock the user name from that address for a while (not the name
+# everywhere, which would let anyone lock colleagues out); the same answer for known and unknown
+# names, so a lock-out never tells whether an account exists.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 6, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Idle timeout: every request renews the session; after SESSION_IDLE_MINUTES without one it ends.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+
+# --- internationalisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "lotse_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files -------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages come from npm (package.json) and are served straight from node_modules.
+STATICFILES_DIRS = [
+    ("vendor/kern", NODE_MODULES_DIR / "@kern-ux" / "native" / "dist"),
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- security -----------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+if IS_PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    if env_bool("BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# django-csp: no inline script or style anywhere; every asset is served by Lotse itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# --- logging: structured JSON, no personal data ---------------------------------------------------
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "lotse.core.logging.RedactPersonalDataFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # axes would log user names of failed logins; the audit trail records those instead.
+        "axes": {"level": "ERROR"},
+        "django.db.backends": {"level": "INFO"},
+    },
+}

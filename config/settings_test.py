@@ -1,0 +1,7 @@
+"""pytest's settings: the real settings with ``LOTSE_ENV=test``."""
+
+import os
+
+os.environ["LOTSE_ENV"] = "test"
+
+from config.settings import *  # noqa: E402, F403

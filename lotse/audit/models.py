@@ -1,0 +1,85 @@
+"""The append-only, hash-chained audit trail.
+
+Each event stores the hash of its predecessor and a hash over its own fields, so changing or
+deleting a row breaks the chain at that row (``lotse verify_audit`` names it). On PostgreSQL a
+trigger also refuses UPDATE and DELETE outright.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    LOGIN_SUCCEEDED = "login_succeeded", _("Login succeeded")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOGOUT = "logout", _("Logout")
+    MEMBERSHIP_SWITCHED = "membership_switched", _("Acting agency switched")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    DEMO_SEEDED = "demo_seeded", _("Demo data loaded")
+
+
+class AuditEvent(models.Model):
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True, default="")
+    target_id = models.CharField(_("target"), max_length=64, blank=True, default="")
+    # The person the event concerns, as a plain id: audit depends on no domain app.
+    subject_id = models.BigIntegerField(_("subject person"), null=True, blank=True, db_index=True)
+    basis = models.CharField(_("basis"), max_length=255, blank=True, default="")
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
+            models.Index(fields=["agency", "occurred_at"], name="audit_agency_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def compute_hash(self) -> str:
+        payload: dict[str, Any] = {
+            "prev": self.prev_hash,
+            "time": self.occurred_at.isoformat(),
+            "actor": self.actor_id,
+            "agency": self.agency_id,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "subject": self.subject_id,
+            "basis": self.basis,
+            "detail": self.detail,
+        }
+        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
