@@ -67,8 +67,12 @@ test: lint typecheck migrations-check translations-check pytest
 messages: $(VENV)/.installed
 	LOTSE_ENV=test $(LOTSE) check_translations --update-only
 
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lotse_bench
 bench: install
 	LOTSE_ENV=test $(LOTSE) bench
+	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+		LOTSE_ENV=test LOTSE_TEST_DATABASE_URL=$(BENCH_POSTGRES_URL) $(LOTSE) bench; \
+	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: measured on SQLite only."; fi
 
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) \

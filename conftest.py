@@ -46,17 +46,17 @@ class Agencies:
 @pytest.fixture
 def agencies(db: None) -> Agencies:
     return Agencies(
-        kim=AgencyFactory(
+        kim=AgencyFactory.create(
             code="kim", name="KIM Integration", kind=Agency.Kind.INTEGRATION_OFFICE
         ),
-        jugendamt=AgencyFactory(
+        jugendamt=AgencyFactory.create(
             code="ja", name="Jugendamt", kind=Agency.Kind.YOUTH_WELFARE_OFFICE
         ),
-        jobcenter=AgencyFactory(code="jc", name="Jobcenter", kind=Agency.Kind.JOBCENTER),
-        abh=AgencyFactory(
+        jobcenter=AgencyFactory.create(code="jc", name="Jobcenter", kind=Agency.Kind.JOBCENTER),
+        abh=AgencyFactory.create(
             code="abh", name="Ausländerbehörde", kind=Agency.Kind.FOREIGNERS_AUTHORITY
         ),
-        caritas=AgencyFactory(
+        caritas=AgencyFactory.create(
             code="car",
             name="Caritas",
             kind=Agency.Kind.WELFARE_ASSOCIATION,
@@ -102,9 +102,7 @@ def frida(agencies: Agencies) -> User:
 
 @pytest.fixture
 def ida(agencies: Agencies) -> User:
-    return member(
-        "ida", agencies.caritas, Role.AGENCY_ADMIN, first_name="Ida", last_name="Ilić"
-    )
+    return member("ida", agencies.caritas, Role.AGENCY_ADMIN, first_name="Ida", last_name="Ilić")
 
 
 @pytest.fixture

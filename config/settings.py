@@ -48,7 +48,8 @@ if IS_PRODUCTION:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ConfigurationError(
-            "LOTSE_ALLOWED_HOSTS must be set when LOTSE_ENV=production (comma-separated host names)."
+            "LOTSE_ALLOWED_HOSTS must be set when LOTSE_ENV=production "
+            "(comma-separated host names)."
         )
     DEBUG = False
 else:

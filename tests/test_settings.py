@@ -16,6 +16,7 @@ LOTSE = [sys.executable, "-m", "config.manage"]
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     return subprocess.run(  # noqa: S603 - fixed command
         [*LOTSE, *args],
         cwd=ROOT,

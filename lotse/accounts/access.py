@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from .models import Membership
+from .models import Membership, User
 from .roles import Capability
 
 
@@ -13,3 +13,11 @@ def membership_with(request: HttpRequest, capability: Capability) -> Membership:
     if membership is None or not membership.can(capability):
         raise Http404
     return membership
+
+
+def current_user(request: HttpRequest) -> User:
+    """The logged-in user of a view behind the login requirement."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user

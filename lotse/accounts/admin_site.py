@@ -19,7 +19,7 @@ class LotseAdminSite(admin.AdminSite):
             return False
         return any(
             membership.can(Capability.ADMINISTER_SYSTEM)
-            for membership in user.memberships.filter(is_active=True)  # type: ignore[union-attr]
+            for membership in user.memberships.filter(is_active=True)
         )
 
 

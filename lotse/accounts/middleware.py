@@ -22,7 +22,7 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
         )
         if membership is not None:
             return membership
-    return user.primary_membership()  # type: ignore[union-attr]
+    return user.primary_membership()
 
 
 class MembershipMiddleware:

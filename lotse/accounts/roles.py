@@ -57,9 +57,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.TEAM_LEAD: _CASEWORK
     | {Capability.ASSIGN_CASES, Capability.VIEW_TEAM_WORK, Capability.BREAK_GLASS},
     # Coordinators see aggregates only, never a person.
-    Role.COORDINATOR: frozenset(
-        {Capability.VIEW_AGGREGATES, Capability.PREPARE_COMMITTEE_REPORT}
-    ),
+    Role.COORDINATOR: frozenset({Capability.VIEW_AGGREGATES, Capability.PREPARE_COMMITTEE_REPORT}),
     # The DPO sees consents, legal bases and the audit trail, but not case content.
     Role.DPO: frozenset(
         {

@@ -13,7 +13,7 @@ from lotse.audit.services import record
 
 from .models import ApiToken, Membership, User, hash_api_token
 
-TOKEN_PREFIX = "lotse_"
+TOKEN_PREFIX = "lotse_"  # noqa: S105 - a marker, not a secret
 
 
 @dataclass(frozen=True)

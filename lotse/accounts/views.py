@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from .access import current_user
 from .forms import LoginForm
 from .middleware import SESSION_KEY
 from .models import Membership
@@ -42,7 +43,9 @@ def start(request: HttpRequest) -> HttpResponse:
                 url = None
             sections.append({"section": section, "url": url})
     memberships = (
-        Membership.objects.filter(user=request.user, is_active=True, agency__is_active=True)
+        Membership.objects.filter(
+            user=current_user(request), is_active=True, agency__is_active=True
+        )
         .select_related("agency")
         .order_by("pk")
     )
@@ -61,13 +64,15 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     membership = (
         Membership.objects.select_related("agency")
-        .filter(pk=membership_id, user=request.user, is_active=True, agency__is_active=True)
+        .filter(
+            pk=membership_id, user=current_user(request), is_active=True, agency__is_active=True
+        )
         .first()
     )
     if membership is None:
         raise Http404
     request.session[SESSION_KEY] = membership.pk
-    membership_switch(user=request.user, membership=membership)  # type: ignore[arg-type]
+    membership_switch(user=current_user(request), membership=membership)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("start")

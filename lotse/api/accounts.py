@@ -37,7 +37,7 @@ def me(request: HttpRequest) -> MeOut:
     membership: Membership | None = getattr(request, "membership", None)
     user = request.user
     return MeOut(
-        id=user.pk,
+        id=int(user.pk or 0),
         username=user.get_username(),
         name=user.get_full_name(),  # type: ignore[union-attr]
         agency=AgencyOut.from_orm(membership.agency) if membership else None,

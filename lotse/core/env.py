@@ -72,5 +72,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default)
     if value not in choices:
-        raise ConfigurationError(f"{PREFIX}{name} must be one of {', '.join(choices)}, not {value!r}.")
+        raise ConfigurationError(
+            f"{PREFIX}{name} must be one of {', '.join(choices)}, not {value!r}."
+        )
     return value

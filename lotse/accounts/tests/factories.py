@@ -46,6 +46,6 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
 
 
 def member(username: str, agency: Agency, role: str, **user_fields: Any) -> User:
-    user = UserFactory(username=username, **user_fields)
-    MembershipFactory(user=user, agency=agency, role=role)
+    user = UserFactory.create(username=username, **user_fields)
+    MembershipFactory.create(user=user, agency=agency, role=role)
     return user

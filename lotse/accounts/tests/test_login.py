@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -12,7 +14,7 @@ from .factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _login(client: Client, username: str, password: str) -> object:
+def _login(client: Client, username: str, password: str) -> Any:
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,8 +16,8 @@ from lotse.accounts.services import api_token_authenticate, api_token_create, ap
 pytestmark = pytest.mark.django_db
 
 
-def _bearer(raw: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+def _bearer(raw: str) -> dict[str, Any]:
+    return {"headers": {"Authorization": f"Bearer {raw}"}}
 
 
 def test_me_answers_user_agency_and_role_with_a_token(anna, agencies):
@@ -26,7 +27,9 @@ def test_me_answers_user_agency_and_role_with_a_token(anna, agencies):
     body = response.json()
     assert body["username"] == "anna"
     assert body["agency"] == {
-        "id": agencies.kim.pk, "code": "kim", "name": "KIM Integration",
+        "id": agencies.kim.pk,
+        "code": "kim",
+        "name": "KIM Integration",
         "kind": "integration_office",
     }
     assert body["role"] == "caseworker"

@@ -6,36 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, default='', max_length=64, verbose_name='target type')),
-                ('target_id', models.CharField(blank=True, default='', max_length=64, verbose_name='target')),
-                ('subject_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='subject person')),
-                ('basis', models.CharField(blank=True, default='', max_length=255, verbose_name='basis')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='previous hash')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='hash')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency', verbose_name='agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                (
+                    "target_type",
+                    models.CharField(
+                        blank=True, default="", max_length=64, verbose_name="target type"
+                    ),
+                ),
+                (
+                    "target_id",
+                    models.CharField(blank=True, default="", max_length=64, verbose_name="target"),
+                ),
+                (
+                    "subject_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="subject person"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(blank=True, default="", max_length=255, verbose_name="basis"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="previous hash")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="hash")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['actor', 'occurred_at'], name='audit_actor_time_idx'), models.Index(fields=['agency', 'occurred_at'], name='audit_agency_time_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["pk"],
+                "indexes": [
+                    models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
+                    models.Index(fields=["agency", "occurred_at"], name="audit_agency_time_idx"),
+                ],
             },
         ),
     ]

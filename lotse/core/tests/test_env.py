@@ -44,7 +44,8 @@ def test_int_reader_either_parses_or_raises_a_configuration_error(raw):
     try:
         value = env_int("FUZZ_INT", 7)
     except ConfigurationError as exc:
-        assert "LOTSE_FUZZ_INT" in str(exc)
+        message = str(exc)
+        assert "LOTSE_FUZZ_INT" in message
     else:
         assert isinstance(value, int)
     finally:

@@ -25,9 +25,7 @@ def test_seed_demo_creates_the_city_once(capsys):
 
 def test_every_agency_kind_of_the_design_has_a_demo_login(db):
     call_command("seed_demo", "--families", "0")
-    kinds_with_login = set(
-        Membership.objects.values_list("agency__kind", flat=True).distinct()
-    )
+    kinds_with_login = set(Membership.objects.values_list("agency__kind", flat=True).distinct())
     expected = set(Agency.Kind.values) - {Agency.Kind.OTHER}
     assert expected <= kinds_with_login
 

@@ -20,8 +20,15 @@ IGNORE = [".venv/*", "node_modules/*", "var/*", "build/*", "*/tests/*", "tests/*
 
 def _entries(po: polib.POFile) -> list[tuple[Any, ...]]:
     return [
-        (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),
-         tuple(e.flags), e.obsolete)
+        (
+            e.msgctxt,
+            e.msgid,
+            e.msgid_plural,
+            e.msgstr,
+            tuple(sorted(e.msgstr_plural.items())),
+            tuple(e.flags),
+            e.obsolete,
+        )
         for e in po
     ]
 
@@ -54,10 +61,10 @@ class Command(BaseCommand):
             path = locale_dir / language / "LC_MESSAGES" / "django.po"
             catalogue = polib.pofile(str(path))
             # Keep the file untouched when only gettext's time stamp changed.
-            if before[language] and _entries(polib.pofile(before[language])) == _entries(
-                catalogue
-            ):
+            if before[language] and _entries(polib.pofile(before[language])) == _entries(catalogue):
                 path.write_text(before[language], encoding="utf-8")
+            if catalogue.metadata_is_fuzzy:
+                problems.append(f"{language}: the catalogue header is marked fuzzy")
             for entry in catalogue.untranslated_entries():
                 problems.append(f"{language}: missing translation for {entry.msgid!r}")
             for entry in catalogue.fuzzy_entries():
@@ -68,4 +75,6 @@ class Command(BaseCommand):
         if problems:
             listing = "\n".join(problems[:200])
             raise CommandError(f"{len(problems)} translation problems:\n{listing}")
-        self.stdout.write(self.style.SUCCESS("Translations complete: " + ", ".join(TARGET_LANGUAGES)))
+        self.stdout.write(
+            self.style.SUCCESS("Translations complete: " + ", ".join(TARGET_LANGUAGES))
+        )
