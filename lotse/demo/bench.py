@@ -41,7 +41,7 @@ def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[f
 
 def row(what: str, timings: list[float], note: str = "") -> BenchRow:
     ordered = sorted(timings)
-    p95_index = max(0, int(round(0.95 * len(ordered))) - 1)
+    p95_index = max(0, round(0.95 * len(ordered)) - 1)
     return BenchRow(what, len(ordered), statistics.median(ordered), ordered[p95_index], note)
 
 
