@@ -1,148 +1,50 @@
-"""The permission matrix: every URL and API operation × every role.
+"""The permission matrix: every URL and API operation x every role.
 
-Adding a URL or an API operation without a row here fails ``test_every_url_has_a_row`` and
+Adding a URL or an API operation without a row fails ``test_every_url_has_a_row`` and
 ``test_every_api_operation_has_a_row``. A row says, for each role, which status the request
 gets. Denied looks like missing (404) for logged-in users; anonymous visitors are sent to the
-login page (pages) or get 401 (API).
+login page (pages) or get 401 (API). Rows live next to their app, in
+``lotse/<app>/tests/permission_rows.py``.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from lotse.accounts.models import User
+import lotse
 from lotse.api.api import api
 
-ANONYMOUS = "anonymous"
-ROLES = ("caseworker", "team_lead", "coordinator", "dpo", "agency_admin", "system_admin")
-EVERYONE = (ANONYMOUS, *ROLES)
-ROLE_FIXTURES = {
-    "caseworker": "anna",
-    "team_lead": "gero",
-    "coordinator": "emil",
-    "dpo": "frida",
-    "agency_admin": "ida",
-    "system_admin": "hana",
-}
+from .matrix import ANONYMOUS, EVERYONE, ROLE_FIXTURES, Context, Row
 
 
-@dataclass
-class Context:
-    """What a row may need to build its request: the acting user and the cast's objects."""
-
-    user: User | None
-    request: pytest.FixtureRequest
-
-    def fixture(self, name: str) -> Any:
-        return self.request.getfixturevalue(name)
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    path: Callable[[Context], str]
-    expect: Mapping[str, int]
-    data: Callable[[Context], dict[str, Any]] = field(default=lambda ctx: {})
-    note: str = ""
+def _collect() -> tuple[dict[str, Row], dict[str, Row]]:
+    pages: dict[str, Row] = {}
+    apis: dict[str, Row] = {}
+    for module_info in pkgutil.iter_modules(lotse.__path__):
+        try:
+            rows = importlib.import_module(f"lotse.{module_info.name}.tests.permission_rows")
+        except ModuleNotFoundError:
+            continue
+        for target, source in (
+            (pages, getattr(rows, "PAGES", {})),
+            (apis, getattr(rows, "API", {})),
+        ):
+            duplicated = set(target) & set(source)
+            assert not duplicated, f"rows declared twice: {duplicated}"
+            target.update(source)
+    return pages, apis
 
 
-def page(
-    name: str,
-    *,
-    allowed: tuple[str, ...] = ROLES,
-    ok: int = 200,
-    denied: int = 404,
-    anonymous: int = 302,
-    method: str = "GET",
-    kwargs: Callable[[Context], dict[str, Any]] | None = None,
-    data: Callable[[Context], dict[str, Any]] | None = None,
-    overrides: Mapping[str, int] | None = None,
-    note: str = "",
-) -> Row:
-    expect = {role: (ok if role in allowed else denied) for role in ROLES}
-    expect[ANONYMOUS] = ok if ANONYMOUS in allowed else anonymous
-    expect.update(overrides or {})
-    return Row(
-        method=method,
-        path=lambda ctx: reverse(name, kwargs=kwargs(ctx) if kwargs else None),
-        expect=expect,
-        data=data or (lambda ctx: {}),
-        note=note,
-    )
-
-
-def api_op(
-    path: str,
-    *,
-    allowed: tuple[str, ...] = ROLES,
-    method: str = "GET",
-    ok: int = 200,
-    path_args: Callable[[Context], dict[str, Any]] | None = None,
-    data: Callable[[Context], dict[str, Any]] | None = None,
-) -> Row:
-    expect = {role: (ok if role in allowed else 404) for role in ROLES}
-    expect[ANONYMOUS] = ok if ANONYMOUS in allowed else 401
-    return Row(
-        method=method,
-        path=lambda ctx: path.format(**(path_args(ctx) if path_args else {})),
-        expect=expect,
-        data=data or (lambda ctx: {}),
-    )
-
-
-def _own_membership(ctx: Context) -> dict[str, Any]:
-    membership = ctx.user.memberships.first() if ctx.user else None
-    return {"membership": membership.pk if membership else 0}
-
-
-PAGES: dict[str, Row] = {
-    "start": page("start"),
-    "accounts:login": page(
-        "accounts:login",
-        allowed=EVERYONE,
-        overrides=dict.fromkeys(ROLES, 302),
-        note="logged-in users are sent on to their start page",
-    ),
-    "accounts:logout": page("accounts:logout", method="POST", ok=302, allowed=EVERYONE),
-    "accounts:switch_membership": page(
-        "accounts:switch_membership", method="POST", ok=302, data=_own_membership
-    ),
-    "set_language": page(
-        "set_language", method="POST", ok=302, allowed=EVERYONE, data=lambda ctx: {"language": "en"}
-    ),
-    "health": page("health", allowed=EVERYONE),
-    "api:openapi-json": page("api:openapi-json", allowed=EVERYONE, note="public API description"),
-    "api:openapi-view": page("api:openapi-view", allowed=EVERYONE, note="public API docs"),
-    "api:api-root": page(
-        "api:api-root", allowed=(), denied=404, anonymous=404, note="nothing at the root"
-    ),
-    "api:unknown": page(
-        "api:unknown",
-        kwargs=lambda ctx: {"rest": "no-such-endpoint"},
-        allowed=(),
-        denied=404,
-        anonymous=404,
-    ),
-    # The Django admin keeps its own login page; it lets in system administrators only.
-    "admin:*": page(
-        "admin:index",
-        allowed=("system_admin",),
-        denied=302,
-        note="admin redirects everyone else to its own login, which refuses them",
-    ),
-}
-
-API: dict[str, Row] = {
-    "GET /api/v1/me": api_op("/api/v1/me"),
-    "GET /api/v1/agencies": api_op("/api/v1/agencies"),
-}
+PAGES, API = _collect()
 
 
 # --- enumeration ------------------------------------------------------------------------------
@@ -228,6 +130,4 @@ def test_matrix(row: Row, role: str, request: pytest.FixtureRequest) -> None:
 
 
 def _encode(data: dict[str, Any]) -> str:
-    from urllib.parse import urlencode
-
     return urlencode(data)
