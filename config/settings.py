@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "lotse.core",
     "lotse.audit",
     "lotse.accounts",
+    "lotse.consent",
+    "lotse.people",
+    "lotse.cases",
     "lotse.api",
     "lotse.demo",
 ]

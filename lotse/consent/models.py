@@ -1,0 +1,210 @@
+"""Consent declarations, their denormalised grants, the legal-basis register, break-glass."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lotse.accounts.models import Agency
+from lotse.core.models import TimeStampedModel
+
+from .categories import DataCategory
+
+
+class CompartmentedItem(TimeStampedModel):
+    """Every datum about a person that is more than "this person exists in my agency".
+
+    ``owner_agency`` is the agency that collected it and never changes; ``category`` decides
+    which consents, legal bases and firewall rules apply; ``entrusted`` marks data confided to
+    the Jugendamt (§ 65 SGB VIII), shared only with the confider's consent.
+    """
+
+    subject = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    owner_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    category = models.CharField(_("category"), max_length=16, choices=DataCategory.choices)
+    entrusted = models.BooleanField(
+        _("entrusted (§ 65 SGB VIII)"),
+        default=False,
+        help_text=_("Confided to the Jugendamt in personal or educational help."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def default_valid_until() -> date:
+    return timezone.localdate() + timedelta(days=2 * 365)
+
+
+class ConsentPurpose(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("Coordinated case management (integration plan)")
+    CASE_CONFERENCE = "case_conference", _("Case conference")
+    REFERRAL = "referral", _("Referral to a counselling or support offer")
+    BENEFITS = "benefits", _("Clarifying benefits and the change of benefit law")
+    RESIDENCE = "residence", _("Residence matters")
+    OTHER = "other", _("Other purpose (described below)")
+
+
+class ConsentDeclaration(TimeStampedModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        GIVEN = "given", _("given")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    class GivenBy(models.TextChoices):
+        SUBJECT = "subject", _("the person themself")
+        GUARDIAN = "guardian", _("a parent or guardian (child under 15, § 36 SGB I)")
+
+    subject = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="consent_declarations",
+        verbose_name=_("person"),
+    )
+    given_by = models.CharField(
+        _("given by"), max_length=10, choices=GivenBy.choices, default=GivenBy.SUBJECT
+    )
+    guardian_name = models.CharField(
+        _("name of the guardian"), max_length=200, blank=True, default=""
+    )
+    disclosing_agencies = models.ManyToManyField(
+        Agency, related_name="consents_disclosing", verbose_name=_("disclosing agencies")
+    )
+    recipient_agencies = models.ManyToManyField(
+        Agency, related_name="consents_receiving", verbose_name=_("recipient agencies")
+    )
+    categories = models.JSONField(_("categories"), default=list)
+    includes_entrusted = models.BooleanField(
+        _("includes entrusted information"),
+        default=False,
+        help_text=_(
+            "The person releases information they confided to the Jugendamt (§ 65 SGB VIII)."
+        ),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    purpose_text = models.CharField(_("purpose in detail"), max_length=500, blank=True, default="")
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), default=default_valid_until)
+    form_version = models.CharField(_("form version"), max_length=20, default="2026-1")
+    form_language = models.CharField(_("form language"), max_length=5, default="de")
+    signed_form = models.FileField(
+        _("signed form"), upload_to="consents/%Y/", blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recording_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("recording agency")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        _("reason for withdrawal"), max_length=500, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("consent declaration")
+        verbose_name_plural = _("consent declarations")
+        ordering = ["-valid_from", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    def effective_status(self, today: date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.status == self.Status.GIVEN and self.valid_until < today:
+            return self.Status.EXPIRED
+        return self.status
+
+
+class ConsentGrant(models.Model):
+    """One (subject, from, to, category) a given consent opens: ``visible_q`` is one EXISTS here."""
+
+    declaration = models.ForeignKey(
+        ConsentDeclaration, on_delete=models.CASCADE, related_name="grants"
+    )
+    subject = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    disclosing_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    recipient_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=16, choices=DataCategory.choices)
+    includes_entrusted = models.BooleanField(default=False)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["subject", "recipient_agency", "category", "disclosing_agency"],
+                name="consent_grant_lookup_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        route = f"{self.disclosing_agency_id}→{self.recipient_agency_id}"
+        return f"{self.subject_id}: {route} {self.category}"
+
+
+class LegalBasis(TimeStampedModel):
+    """A flow without consent that a statute allows, kept by the DPO (e.g. § 50 SGB II)."""
+
+    from_kind = models.CharField(_("from agency kind"), max_length=32, choices=Agency.Kind.choices)
+    to_kind = models.CharField(_("to agency kind"), max_length=32, choices=Agency.Kind.choices)
+    categories = models.JSONField(_("categories"), default=list)
+    citation = models.CharField(_("citation"), max_length=200)
+    note = models.TextField(_("note"), blank=True, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["from_kind", "to_kind"]
+
+    def __str__(self) -> str:
+        return self.citation
+
+
+class BreakGlass(TimeStampedModel):
+    """Emergency access of a team lead to one person's items, reviewed by the DPO."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        JUSTIFIED = "justified", _("justified")
+        UNJUSTIFIED = "unjustified", _("not justified")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    review = models.CharField(
+        _("review"), max_length=12, choices=Review.choices, default=Review.PENDING, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [models.Index(fields=["user", "subject", "expires_at"], name="consent_bg_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.subject_id} until {self.expires_at:%Y-%m-%d %H:%M}"

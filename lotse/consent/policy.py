@@ -1,0 +1,258 @@
+"""The access core: who may see which item about a person, and why (DESIGN §3).
+
+Two faces, used by every list, detail, search, count, export, report and API response:
+
+* :func:`visible_q` — a filter for querysets: one condition over indexed columns and one
+  ``EXISTS`` on the grant table, no per-row Python;
+* :func:`explain` — the decision for one item with its basis, for the "Warum sehe ich das?"
+  panel, ``access_basis`` in the API and the audit trail.
+
+Order of checks: firewall (denies, whatever else holds) → own agency → consent → legal basis →
+break-glass. Entrusted items (§ 65 SGB VIII) open only by a consent that includes them.
+The module knows content only through its compartment (see ``categories.Compartment``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, Model, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lotse.accounts.models import Agency, Membership
+from lotse.accounts.roles import Capability
+
+from . import firewall
+from .categories import Compartment, DataCategory
+from .models import BreakGlass, ConsentGrant, LegalBasis
+
+NOTHING = Q(pk__in=[])
+
+
+class Basis:
+    OWN_AGENCY = "own_agency"
+    CONSENT = "consent"
+    LEGAL_BASIS = "legal_basis"
+    BREAK_GLASS = "break_glass"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str
+    explanation: str
+
+
+def may_read_content(membership: Membership | None) -> bool:
+    return membership is not None and membership.can(Capability.READ_CASE_CONTENT)
+
+
+def compartment_of(model: type[Model] | Model) -> Compartment:
+    compartment = getattr(model, "compartment", None)
+    if not isinstance(compartment, Compartment):
+        raise TypeError(f"{model} is not a compartmented item")
+    return compartment
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the policy needs to know about the acting member, read once per request."""
+
+    agency_id: int
+    agency_kind: str
+    user_id: int
+    blocked: frozenset[str]
+    consent_only: frozenset[str]
+    # category → ids of agencies whose items of that category a legal basis opens
+    legal_sources: dict[str, frozenset[int]]
+    legal_citations: dict[tuple[str, str], LegalBasis]
+    break_glass_subjects: dict[int, BreakGlass]
+    today: date
+
+
+def _context(membership: Membership) -> _Context:
+    cached: _Context | None = getattr(membership, "_access_context", None)
+    if cached is not None:
+        return cached
+    agency = membership.agency
+    kind = agency.kind
+    bases = list(LegalBasis.objects.filter(is_active=True, to_kind=kind))
+    kinds_by_category: dict[str, set[str]] = {}
+    citations: dict[tuple[str, str], LegalBasis] = {}
+    for basis in bases:
+        for category in basis.categories:
+            kinds_by_category.setdefault(category, set()).add(basis.from_kind)
+            citations.setdefault((basis.from_kind, category), basis)
+    agencies_by_kind: dict[str, set[int]] = {}
+    if kinds_by_category:
+        wanted = set().union(*kinds_by_category.values())
+        for agency_id, agency_kind in Agency.objects.filter(kind__in=wanted).values_list(
+            "pk", "kind"
+        ):
+            agencies_by_kind.setdefault(agency_kind, set()).add(agency_id)
+    legal_sources = {
+        category: frozenset(
+            agency_id
+            for source_kind in kinds
+            for agency_id in agencies_by_kind.get(source_kind, ())
+            if agency_id != agency.pk
+        )
+        for category, kinds in kinds_by_category.items()
+    }
+    now = timezone.now()
+    glass = {
+        bg.subject_id: bg
+        for bg in BreakGlass.objects.filter(
+            user_id=membership.user_id, agency=agency, expires_at__gt=now
+        )
+    }
+    context = _Context(
+        agency_id=agency.pk,
+        agency_kind=kind,
+        user_id=membership.user_id,
+        blocked=firewall.blocked_categories(kind),
+        consent_only=firewall.consent_only_categories(kind),
+        legal_sources=legal_sources,
+        legal_citations=citations,
+        break_glass_subjects=glass,
+        today=timezone.localdate(),
+    )
+    membership._access_context = context  # type: ignore[attr-defined]
+    return context
+
+
+def forget(membership: Membership | None) -> None:
+    """Drop the per-request cache, e.g. after a consent changed within the same request."""
+    if membership is not None and hasattr(membership, "_access_context"):
+        del membership._access_context
+
+
+def _active_grants(context: _Context) -> Any:
+    return ConsentGrant.objects.filter(
+        recipient_agency_id=context.agency_id,
+        active=True,
+        valid_from__lte=context.today,
+        valid_until__gte=context.today,
+    )
+
+
+def visible_q(membership: Membership | None, model: type[Model]) -> Q:
+    """The items of ``model`` the member may see, as one filter."""
+    if not may_read_content(membership):
+        return NOTHING
+    assert membership is not None  # noqa: S101 - narrowed by may_read_content
+    compartment = compartment_of(model)
+    context = _context(membership)
+    own = Q(owner_agency_id=context.agency_id)
+    allowed_categories = set(DataCategory.values) - context.blocked
+
+    grants = _active_grants(context).filter(
+        subject_id=OuterRef(compartment.subject), disclosing_agency_id=OuterRef("owner_agency_id")
+    )
+    if compartment.category is None:
+        grants = grants.filter(category=OuterRef("category"))
+        category_ok = Q(category__in=allowed_categories)
+    else:
+        if compartment.category not in allowed_categories:
+            return own
+        grants = grants.filter(category=compartment.category)
+        category_ok = Q()
+
+    if compartment.entrusted:
+        by_consent = (Q(entrusted=False) & Exists(grants)) | (
+            Q(entrusted=True) & Exists(grants.filter(includes_entrusted=True))
+        )
+        not_entrusted = Q(entrusted=False)
+    else:
+        by_consent = Q(Exists(grants))
+        not_entrusted = Q()
+
+    other_bases = NOTHING
+    open_categories = allowed_categories - context.consent_only
+    for category, sources in context.legal_sources.items():
+        if category not in open_categories or not sources:
+            continue
+        if compartment.category is None:
+            other_bases |= Q(category=category, owner_agency_id__in=sources)
+        elif compartment.category == category:
+            other_bases |= Q(owner_agency_id__in=sources)
+    if context.break_glass_subjects:
+        glass = Q(**{f"{compartment.subject}__in": list(context.break_glass_subjects)})
+        if compartment.category is None:
+            glass &= Q(category__in=open_categories)
+        elif compartment.category not in open_categories:
+            glass = NOTHING
+        other_bases |= glass
+
+    return own | (category_ok & (by_consent | (not_entrusted & other_bases)))
+
+
+def _subject_id(item: Model, compartment: Compartment) -> int:
+    field = "pk" if compartment.subject == "pk" else compartment.subject
+    return int(getattr(item, field))
+
+
+def explain(membership: Membership | None, item: Model) -> Decision:
+    """Why the member sees ``item`` — or that they do not. Mirrors :func:`visible_q`."""
+    denied = Decision(False, "", _("No basis for access."))
+    if not may_read_content(membership):
+        return denied
+    assert membership is not None  # noqa: S101
+    compartment = compartment_of(item)
+    context = _context(membership)
+    owner_id = item.owner_agency_id  # type: ignore[attr-defined]
+    if owner_id == context.agency_id:
+        return Decision(
+            True,
+            Basis.OWN_AGENCY,
+            _("Recorded by your agency (%(agency)s).") % {"agency": membership.agency.name},
+        )
+    category = compartment.category or item.category  # type: ignore[attr-defined]
+    entrusted = bool(compartment.entrusted and item.entrusted)  # type: ignore[attr-defined]
+    if category in context.blocked:
+        rule = next(
+            r
+            for r in firewall.RULES
+            if r.absolute and category in r.categories and context.agency_kind in r.recipient_kinds
+        )
+        return Decision(False, "", f"{rule.description} ({rule.citation})")
+    grants = _active_grants(context).filter(
+        subject_id=_subject_id(item, compartment), disclosing_agency_id=owner_id, category=category
+    )
+    if entrusted:
+        grants = grants.filter(includes_entrusted=True)
+    grant = grants.select_related("declaration").order_by("-valid_until").first()
+    if grant is not None:
+        return Decision(
+            True,
+            f"{Basis.CONSENT}:{grant.declaration_id}",
+            _("Consent no. %(number)s, valid until %(date)s.")
+            % {"number": grant.declaration_id, "date": date_format(grant.valid_until)},
+        )
+    if entrusted:
+        return Decision(
+            False, "", f"{firewall.ENTRUSTED_DESCRIPTION} ({firewall.ENTRUSTED_CITATION})"
+        )
+    if category in context.consent_only:
+        return denied
+    if owner_id in context.legal_sources.get(category, frozenset()):
+        owner_kind = Agency.objects.values_list("kind", flat=True).get(pk=owner_id)
+        basis = context.legal_citations[(owner_kind, category)]
+        return Decision(
+            True,
+            f"{Basis.LEGAL_BASIS}:{basis.pk}",
+            _("Legal basis: %(citation)s.") % {"citation": basis.citation},
+        )
+    glass = context.break_glass_subjects.get(_subject_id(item, compartment))
+    if glass is not None:
+        return Decision(
+            True,
+            f"{Basis.BREAK_GLASS}:{glass.pk}",
+            _("Emergency access until %(time)s, under review by the data-protection officer.")
+            % {"time": date_format(timezone.localtime(glass.expires_at), "SHORT_DATETIME_FORMAT")},
+        )
+    return denied

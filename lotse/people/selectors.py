@@ -1,0 +1,106 @@
+"""Reads of the people domain: always through an access scope (people.access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from lotse.accounts.models import Membership
+
+from . import access
+from .duplicates import DuplicateReport, ProspectivePerson, check_duplicates
+from .models import DomainTransition, Household, HouseholdMember, Person, ResidenceStatus
+from .search import SearchHit, search_persons
+
+EXPIRY_WARNING_DAYS = 90
+
+
+def person_get(*, membership: Membership | None, public_id: str) -> Person:
+    """The person, or 404 for missing and forbidden alike: IDs cannot be probed."""
+    return get_object_or_404(
+        access.persons_visible_to(membership).select_related("owner_agency", "merged_into"),
+        public_id=public_id,
+    )
+
+
+def household_get(*, membership: Membership | None, public_id: str) -> Household:
+    members = HouseholdMember.objects.filter(
+        person__in=access.persons_visible_to(membership)
+    ).select_related("person")
+    return get_object_or_404(
+        access.households_visible_to(membership)
+        .select_related("owner_agency")
+        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="visible_members")),
+        public_id=public_id,
+    )
+
+
+def person_households(*, membership: Membership | None, person: Person) -> list[Household]:
+    return list(
+        access.households_visible_to(membership)
+        .filter(memberships__person=person)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=HouseholdMember.objects.filter(
+                    person__in=access.persons_visible_to(membership)
+                ).select_related("person"),
+                to_attr="visible_members",
+            )
+        )
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class ResidenceHistory:
+    statuses: list[ResidenceStatus]
+    current: ResidenceStatus | None
+    next_expiry: date | None
+    expiry_soon: bool
+
+
+def residence_history(
+    *, membership: Membership | None, person: Person, today: date | None = None
+) -> ResidenceHistory:
+    today = today or timezone.localdate()
+    statuses = list(
+        access.residence_statuses_visible_to(membership)
+        .filter(person=person)
+        .select_related("owner_agency")
+        .order_by("-valid_from", "-pk")
+    )
+    current = next((s for s in statuses if s.valid_from <= today), None)
+    upcoming = sorted(s.valid_until for s in statuses if s.valid_until and s.valid_until >= today)
+    next_expiry = upcoming[0] if upcoming else None
+    soon = next_expiry is not None and (next_expiry - today).days <= EXPIRY_WARNING_DAYS
+    return ResidenceHistory(statuses, current, next_expiry, soon)
+
+
+def person_transitions(*, membership: Membership | None, person: Person) -> list[DomainTransition]:
+    return list(access.transitions_visible_to(membership).filter(person=person))
+
+
+def person_list(*, membership: Membership | None) -> QuerySet[Person]:
+    return (
+        access.persons_visible_to(membership)
+        .filter(merged_into__isnull=True)
+        .select_related("owner_agency")
+        .order_by("family_name", "given_names", "pk")
+    )
+
+
+def person_search(*, membership: Membership | None, query: str, limit: int = 25) -> list[SearchHit]:
+    if not access.may_search(membership):
+        return []
+    return search_persons(access.persons_visible_to(membership), query, limit=limit)
+
+
+def duplicate_check(
+    *, membership: Membership | None, prospective: ProspectivePerson
+) -> DuplicateReport:
+    return check_duplicates(prospective, access.persons_visible_to(membership))

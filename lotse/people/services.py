@@ -1,0 +1,408 @@
+"""Writes of the people domain: keyword-only, atomic, validated and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.accounts.models import Membership, User
+from lotse.audit.models import AuditAction
+from lotse.audit.services import record
+from lotse.consent.policy import Basis
+from lotse.core.models import StaleEditError
+
+from .choices import BirthDatePrecision, HouseholdRole, ResidenceKind, Sex, WorkPermission
+from .models import (
+    DomainTransition,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonLanguage,
+    PersonMerge,
+    ResidenceStatus,
+)
+from .residence import benefit_regime, is_domain_transition
+from .search import index_person_names
+from .validation import country_codes, language_codes
+
+PERSON_FIELDS = (
+    "given_names",
+    "family_name",
+    "aliases",
+    "native_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "nationalities",
+    "arrival_in_germany",
+    "arrival_in_city",
+    "phone",
+    "email",
+    "district",
+)
+
+
+@dataclass
+class LanguageData:
+    language: str
+    level: str = "native"
+    interpreter_needed: bool = False
+
+
+@dataclass
+class PersonData:
+    given_names: str
+    family_name: str
+    aliases: list[str] = field(default_factory=list)
+    native_name: str = ""
+    birth_date: date | None = None
+    birth_date_precision: str = BirthDatePrecision.EXACT
+    sex: str = Sex.UNSPECIFIED
+    nationalities: list[str] = field(default_factory=list)
+    arrival_in_germany: date | None = None
+    arrival_in_city: date | None = None
+    phone: str = ""
+    email: str = ""
+    district: str = ""
+    languages: list[LanguageData] = field(default_factory=list)
+
+    def person_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in PERSON_FIELDS}
+
+
+def _clean_lists(values: dict[str, Any]) -> dict[str, Any]:
+    aliases = [str(a).strip() for a in values.get("aliases") or [] if str(a).strip()]
+    values["aliases"] = list(dict.fromkeys(aliases))
+    nationalities = [str(c).strip().upper() for c in values.get("nationalities") or []]
+    unknown = [c for c in nationalities if c not in country_codes()]
+    if unknown:
+        raise ValidationError(
+            {"nationalities": _("Unknown country code: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
+    values["nationalities"] = list(dict.fromkeys(nationalities))
+    return values
+
+
+def _validate_person(person: Person) -> None:
+    if person.birth_date and person.birth_date > timezone.localdate():
+        raise ValidationError({"birth_date": _("The date of birth lies in the future.")})
+    if person.birth_date and person.birth_date.year < 1900:
+        raise ValidationError({"birth_date": _("The date of birth is implausibly early.")})
+    person.birth_year = person.birth_date.year if person.birth_date else None
+    person.full_clean(exclude=["owner_agency", "created_by", "merged_into"])
+
+
+def _save_languages(person: Person, languages: list[LanguageData], membership: Membership) -> None:
+    for index, item in enumerate(languages):
+        code = item.language.strip().lower()
+        if code not in language_codes():
+            raise ValidationError(
+                {
+                    f"languages[{index}].language": _("Unknown language code: %(code)s")
+                    % {"code": item.language}
+                }
+            )
+        PersonLanguage.objects.update_or_create(
+            person=person,
+            language=code,
+            defaults={
+                "owner_agency": membership.agency,
+                "level": item.level,
+                "interpreter_needed": item.interpreter_needed,
+            },
+        )
+        PersonLanguage(person=person, language=code, level=item.level).clean_fields(
+            exclude=["person", "owner_agency"]
+        )
+
+
+def _create_person(*, data: PersonData, membership: Membership, actor: User) -> Person:
+    values = _clean_lists(data.person_values())
+    person = Person(owner_agency=membership.agency, created_by=actor, **values)
+    _validate_person(person)
+    person.save()
+    _save_languages(person, data.languages, membership)
+    index_person_names(person)
+    record(
+        action=AuditAction.PERSON_REGISTERED,
+        actor=actor,
+        agency=membership.agency,
+        target=person,
+        subject_id=person.pk,
+        basis=Basis.OWN_AGENCY,
+    )
+    return person
+
+
+@transaction.atomic
+def person_register(*, data: PersonData, membership: Membership, actor: User) -> Person:
+    return _create_person(data=data, membership=membership, actor=actor)
+
+
+@dataclass
+class MemberData:
+    person: PersonData | None
+    role: str
+    existing: Person | None = None
+
+
+@dataclass
+class HouseholdData:
+    street: str = ""
+    postcode: str = ""
+    city: str = "Wuppertal"
+    district: str = ""
+
+
+@transaction.atomic
+def household_register(
+    *, household: HouseholdData, members: list[MemberData], membership: Membership, actor: User
+) -> Household:
+    """A household and its members in one go: all saved, or nothing."""
+    if not members:
+        raise ValidationError({"members": _("A household needs at least one member.")})
+    heads = sum(1 for m in members if m.role == HouseholdRole.HEAD)
+    if heads > 1:
+        raise ValidationError({"members": _("A household has at most one head.")})
+    entity = Household(owner_agency=membership.agency, **vars(household))
+    entity.full_clean(exclude=["owner_agency"])
+    entity.save()
+    for index, member in enumerate(members):
+        if member.role not in HouseholdRole.values:
+            raise ValidationError({f"members[{index}].role": _("Unknown household role.")})
+        try:
+            if member.existing is not None:
+                person = member.existing
+            elif member.person is not None:
+                person = _create_person(data=member.person, membership=membership, actor=actor)
+            else:
+                raise ValidationError({"person": _("Give a person.")})
+        except ValidationError as error:
+            raise ValidationError(_prefix_errors(error, f"members[{index}].")) from error
+        if not person.district and entity.district:
+            Person.objects.filter(pk=person.pk).update(district=entity.district)
+        HouseholdMember.objects.create(household=entity, person=person, role=member.role)
+    record(
+        action=AuditAction.HOUSEHOLD_REGISTERED,
+        actor=actor,
+        agency=membership.agency,
+        target=entity,
+        basis=Basis.OWN_AGENCY,
+        detail={"members": len(members)},
+    )
+    return entity
+
+
+def _prefix_errors(error: ValidationError, prefix: str) -> dict[str, Any]:
+    if hasattr(error, "error_dict"):
+        return {prefix + name: messages for name, messages in error.message_dict.items()}
+    return {prefix.rstrip("."): error.messages}
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    expected_version: int,
+    changes: dict[str, Any],
+    membership: Membership,
+    actor: User,
+) -> Person:
+    """Change a person; refused with StaleEditError if someone saved in between."""
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    values = _clean_lists({**{n: getattr(person, n) for n in PERSON_FIELDS}, **changes})
+    for name, value in values.items():
+        setattr(person, name, value)
+    _validate_person(person)
+    changed = [name for name in PERSON_FIELDS if name in changes]
+    person.save_versioned(expected_version=expected_version, update_fields=[*changed, "birth_year"])
+    if {"given_names", "family_name", "aliases", "native_name"} & set(changes):
+        index_person_names(person)
+    record(
+        action=AuditAction.PERSON_UPDATED,
+        actor=actor,
+        agency=membership.agency,
+        target=person,
+        subject_id=person.pk,
+        basis=Basis.OWN_AGENCY,
+        detail={"fields": sorted(changed)},
+    )
+    return person
+
+
+@dataclass
+class ResidenceData:
+    kind: str
+    valid_from: date
+    paragraph: str = ""
+    valid_until: date | None = None
+    residence_obligation: str = ""
+    work_permission: str = WorkPermission.UNKNOWN
+
+
+@dataclass(frozen=True)
+class ResidenceOutcome:
+    status: ResidenceStatus
+    transition: DomainTransition | None
+
+
+@transaction.atomic
+def residence_status_add(
+    *, person: Person, data: ResidenceData, membership: Membership, actor: User
+) -> ResidenceOutcome:
+    """Record a status; recognise a change of benefit law (Rechtskreiswechsel)."""
+    if data.kind == ResidenceKind.RESIDENCE_PERMIT and not data.paragraph.strip():
+        raise ValidationError(
+            {"paragraph": _("Give the paragraph of the residence permit, e.g. § 25 Abs. 2.")}
+        )
+    if data.valid_until and data.valid_until < data.valid_from:
+        raise ValidationError({"valid_until": _("The end lies before the start.")})
+    previous = (
+        ResidenceStatus.objects.filter(person=person, valid_from__lte=data.valid_from)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    previous_regime = previous.benefit_regime if previous else None
+    regime = benefit_regime(data.kind, data.paragraph, previous_regime=previous_regime)
+    status = ResidenceStatus(
+        person=person,
+        owner_agency=membership.agency,
+        recorded_by=actor,
+        benefit_regime=regime,
+        **{f.name: getattr(data, f.name) for f in fields(data)},
+    )
+    status.full_clean(exclude=["person", "owner_agency", "recorded_by"])
+    status.save()
+    record(
+        action=AuditAction.RESIDENCE_STATUS_ADDED,
+        actor=actor,
+        agency=membership.agency,
+        target=status,
+        subject_id=person.pk,
+        basis=Basis.OWN_AGENCY,
+    )
+    transition = None
+    if is_domain_transition(previous_regime, regime):
+        assert previous_regime is not None  # noqa: S101 - implied by is_domain_transition
+        transition = DomainTransition.objects.create(
+            person=person,
+            owner_agency=membership.agency,
+            residence_status=status,
+            from_regime=previous_regime,
+            to_regime=regime,
+            effective_from=data.valid_from,
+        )
+        record(
+            action=AuditAction.DOMAIN_TRANSITION_RECOGNISED,
+            actor=actor,
+            agency=membership.agency,
+            target=transition,
+            subject_id=person.pk,
+            basis=Basis.OWN_AGENCY,
+            detail={"from": previous_regime, "to": regime},
+        )
+    return ResidenceOutcome(status, transition)
+
+
+@transaction.atomic
+def person_merge_propose(
+    *, survivor: Person, merged: Person, reason: str, membership: Membership, actor: User
+) -> PersonMerge:
+    """Show ``merged`` through ``survivor``; both records and histories stay."""
+    if survivor.pk == merged.pk:
+        raise ValidationError({"merged": _("A record cannot be merged with itself.")})
+    if survivor.merged_into_id or merged.merged_into_id:
+        raise ValidationError({"merged": _("One of the records is already merged.")})
+    merge = PersonMerge.objects.create(
+        survivor=survivor, merged=merged, reason=reason[:300], proposed_by=actor
+    )
+    Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    record(
+        action=AuditAction.PERSON_MERGE_PROPOSED,
+        actor=actor,
+        agency=membership.agency,
+        target=merge,
+        subject_id=survivor.pk,
+        basis=Basis.OWN_AGENCY,
+        detail={"merged": merged.pk},
+    )
+    return merge
+
+
+def _decide(merge: PersonMerge, *, state: str, actor: User) -> None:
+    if merge.state != PersonMerge.State.PROPOSED:
+        raise ValidationError({"state": _("This merge has already been decided.")})
+    merge.state = state
+    merge.decided_by = actor
+    merge.decided_at = timezone.now()
+    merge.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+
+
+@transaction.atomic
+def person_merge_confirm(*, merge: PersonMerge, membership: Membership, actor: User) -> None:
+    """Make the merge final: the absorbed record's entries now belong to the survivor."""
+    _decide(merge, state=PersonMerge.State.CONFIRMED, actor=actor)
+    survivor, merged = merge.survivor, merge.merged
+    ResidenceStatus.objects.filter(person=merged).update(person=survivor)
+    DomainTransition.objects.filter(person=merged).update(person=survivor)
+    for language in PersonLanguage.objects.filter(person=merged):
+        if not PersonLanguage.objects.filter(person=survivor, language=language.language).exists():
+            PersonLanguage.objects.filter(pk=language.pk).update(person=survivor)
+    for member in HouseholdMember.objects.filter(person=merged):
+        if not HouseholdMember.objects.filter(household=member.household, person=survivor).exists():
+            HouseholdMember.objects.filter(pk=member.pk).update(person=survivor)
+    spellings = [*survivor.aliases, merged.full_name, *merged.aliases]
+    if merged.native_name and merged.native_name != survivor.native_name:
+        spellings.append(merged.native_name)
+    survivor.aliases = [s for s in dict.fromkeys(spellings) if s and s != survivor.full_name]
+    survivor.save(update_fields=["aliases", "updated_at"])
+    index_person_names(survivor)
+    record(
+        action=AuditAction.PERSON_MERGE_CONFIRMED,
+        actor=actor,
+        agency=membership.agency,
+        target=merge,
+        subject_id=survivor.pk,
+        basis=Basis.OWN_AGENCY,
+        detail={"merged": merged.pk},
+    )
+
+
+@transaction.atomic
+def person_merge_revert(*, merge: PersonMerge, membership: Membership, actor: User) -> None:
+    _decide(merge, state=PersonMerge.State.REVERTED, actor=actor)
+    Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
+    record(
+        action=AuditAction.PERSON_MERGE_REVERTED,
+        actor=actor,
+        agency=membership.agency,
+        target=merge,
+        subject_id=merge.survivor_id,
+        basis=Basis.OWN_AGENCY,
+        detail={"merged": merge.merged_id},
+    )
+
+
+__all__ = [
+    "HouseholdData",
+    "LanguageData",
+    "MemberData",
+    "PersonData",
+    "ResidenceData",
+    "StaleEditError",
+    "household_register",
+    "person_merge_confirm",
+    "person_merge_propose",
+    "person_merge_revert",
+    "person_register",
+    "person_update",
+    "residence_status_add",
+]
