@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from . import accounts
+from . import accounts, people
 from .auth import BearerTokenAuth, LotseSessionAuth
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts.router)
+api.add_router("/", people.router)
 
 
 @api.exception_handler(AuthenticationError)

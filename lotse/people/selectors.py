@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -36,6 +37,21 @@ def household_get(*, membership: Membership | None, public_id: str) -> Household
         .select_related("owner_agency")
         .prefetch_related(Prefetch("memberships", queryset=members, to_attr="visible_members")),
         public_id=public_id,
+    )
+
+
+def _visible_members(membership: Membership | None) -> Prefetch[Any]:
+    members = HouseholdMember.objects.filter(
+        person__in=access.persons_visible_to(membership)
+    ).select_related("person")
+    return Prefetch("memberships", queryset=members, to_attr="visible_members")
+
+
+def household_list(*, membership: Membership | None) -> QuerySet[Household]:
+    return (
+        access.households_visible_to(membership)
+        .prefetch_related(_visible_members(membership))
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -167,6 +167,9 @@ def household_register(
     """A household and its members in one go: all saved, or nothing."""
     if not members:
         raise ValidationError({"members": _("A household needs at least one member.")})
+    existing_ids = [m.existing.pk for m in members if m.existing is not None]
+    if len(existing_ids) != len(set(existing_ids)):
+        raise ValidationError({"members": _("A person is listed twice in the household.")})
     heads = sum(1 for m in members if m.role == HouseholdRole.HEAD)
     if heads > 1:
         raise ValidationError({"members": _("A household has at most one head.")})

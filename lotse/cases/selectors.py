@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from lotse.accounts.models import Membership
+
+from .access import journal_entries_visible_to
+from .models import JournalEntry
+
+
+def journal_entry_list(
+    *, membership: Membership | None, person_id: int | None = None
+) -> QuerySet[JournalEntry]:
+    entries = journal_entries_visible_to(membership).select_related("owner_agency", "author")
+    if person_id is not None:
+        entries = entries.filter(subject_id=person_id)
+    return entries.order_by("-occurred_at", "-pk")
+
+
+def journal_entry_get(*, membership: Membership | None, entry_id: int) -> JournalEntry:
+    """404 for missing and forbidden alike."""
+    return get_object_or_404(
+        journal_entries_visible_to(membership).select_related("owner_agency", "author", "subject"),
+        pk=entry_id,
+    )
