@@ -198,12 +198,43 @@ def _subject_id(item: Model, compartment: Compartment) -> int:
 
 def explain(membership: Membership | None, item: Model) -> Decision:
     """Why the member sees ``item`` — or that they do not. Mirrors :func:`visible_q`."""
+    return explain_many(membership, [item])[item.pk]
+
+
+def explain_many(membership: Membership | None, items: list[Model]) -> dict[Any, Decision]:
+    """:func:`explain` for a page of items, with a fixed number of queries."""
     denied = Decision(False, "", _("No basis for access."))
     if not may_read_content(membership):
-        return denied
+        return {item.pk: denied for item in items}
     assert membership is not None  # noqa: S101
-    compartment = compartment_of(item)
     context = _context(membership)
+    foreign = [item for item in items if item.owner_agency_id != context.agency_id]  # type: ignore[attr-defined]
+    grants_by_key: dict[tuple[int, int, str], list[ConsentGrant]] = {}
+    owner_kinds: dict[int, str] = {}
+    if foreign:
+        subjects = {_subject_id(item, compartment_of(item)) for item in foreign}
+        owners = {item.owner_agency_id for item in foreign}  # type: ignore[attr-defined]
+        for grant in (
+            _active_grants(context)
+            .filter(subject_id__in=subjects, disclosing_agency_id__in=owners)
+            .order_by("-valid_until")
+        ):
+            key = (grant.subject_id, grant.disclosing_agency_id, grant.category)
+            grants_by_key.setdefault(key, []).append(grant)
+        owner_kinds = dict(Agency.objects.filter(pk__in=owners).values_list("pk", "kind"))
+    return {
+        item.pk: _decide(context, membership, item, grants_by_key, owner_kinds) for item in items
+    }
+
+
+def _decide(
+    context: _Context,
+    membership: Membership,
+    item: Model,
+    grants_by_key: dict[tuple[int, int, str], list[ConsentGrant]],
+    owner_kinds: dict[int, str],
+) -> Decision:
+    compartment = compartment_of(item)
     owner_id = item.owner_agency_id  # type: ignore[attr-defined]
     if owner_id == context.agency_id:
         return Decision(
@@ -220,13 +251,12 @@ def explain(membership: Membership | None, item: Model) -> Decision:
             if r.absolute and category in r.categories and context.agency_kind in r.recipient_kinds
         )
         return Decision(False, "", f"{rule.description} ({rule.citation})")
-    grants = _active_grants(context).filter(
-        subject_id=_subject_id(item, compartment), disclosing_agency_id=owner_id, category=category
-    )
+    subject_id = _subject_id(item, compartment)
+    grants = grants_by_key.get((subject_id, owner_id, category), [])
     if entrusted:
-        grants = grants.filter(includes_entrusted=True)
-    grant = grants.select_related("declaration").order_by("-valid_until").first()
-    if grant is not None:
+        grants = [g for g in grants if g.includes_entrusted]
+    if grants:
+        grant = grants[0]
         return Decision(
             True,
             f"{Basis.CONSENT}:{grant.declaration_id}",
@@ -238,16 +268,15 @@ def explain(membership: Membership | None, item: Model) -> Decision:
             False, "", f"{firewall.ENTRUSTED_DESCRIPTION} ({firewall.ENTRUSTED_CITATION})"
         )
     if category in context.consent_only:
-        return denied
+        return Decision(False, "", _("No basis for access."))
     if owner_id in context.legal_sources.get(category, frozenset()):
-        owner_kind = Agency.objects.values_list("kind", flat=True).get(pk=owner_id)
-        basis = context.legal_citations[(owner_kind, category)]
+        basis = context.legal_citations[(owner_kinds[owner_id], category)]
         return Decision(
             True,
             f"{Basis.LEGAL_BASIS}:{basis.pk}",
             _("Legal basis: %(citation)s.") % {"citation": basis.citation},
         )
-    glass = context.break_glass_subjects.get(_subject_id(item, compartment))
+    glass = context.break_glass_subjects.get(subject_id)
     if glass is not None:
         return Decision(
             True,
@@ -255,4 +284,4 @@ def explain(membership: Membership | None, item: Model) -> Decision:
             _("Emergency access until %(time)s, under review by the data-protection officer.")
             % {"time": date_format(timezone.localtime(glass.expires_at), "SHORT_DATETIME_FORMAT")},
         )
-    return denied
+    return Decision(False, "", _("No basis for access."))
