@@ -436,7 +436,7 @@ def _with_languages(persons: Iterable[Person], membership: Membership) -> None:
     )
 
 
-def _person_out(person: Person, membership: Membership) -> PersonOut:
+def _person_out(person: Person, membership: Membership, basis: str | None = None) -> PersonOut:
     if not hasattr(person, "visible_languages"):
         _with_languages([person], membership)
     return PersonOut(
@@ -463,18 +463,21 @@ def _person_out(person: Person, membership: Membership) -> PersonOut:
         email=person.email,
         district=person.district,
         version=person.version,
-        access_basis=policy.explain(membership, person).basis,
+        access_basis=basis if basis is not None else policy.explain(membership, person).basis,
     )
 
 
 def _persons_out(persons: Sequence[Person], membership: Membership) -> list[PersonOut]:
     _with_languages(persons, membership)
-    return [_person_out(person, membership) for person in persons]
+    decisions = policy.explain_many(membership, list(persons))
+    return [_person_out(person, membership, decisions[person.pk].basis) for person in persons]
 
 
 def _household_out(household: Household, membership: Membership) -> HouseholdOut:
     members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
-    _with_languages([m.person for m in members], membership)
+    persons = [m.person for m in members]
+    _with_languages(persons, membership)
+    decisions = policy.explain_many(membership, persons)
     return HouseholdOut(
         id=household.public_id,
         street=household.street,
@@ -482,20 +485,30 @@ def _household_out(household: Household, membership: Membership) -> HouseholdOut
         city=household.city,
         district=household.district,
         version=household.version,
-        members=[MemberOut(person=_person_out(m.person, membership), role=m.role) for m in members],
-        access_basis=_household_basis(household, members, membership),
+        members=[
+            MemberOut(
+                person=_person_out(m.person, membership, decisions[m.person.pk].basis),
+                role=m.role,
+            )
+            for m in members
+        ],
+        access_basis=_household_basis(household, members, membership, decisions),
     )
 
 
 def _household_basis(
-    household: Household, members: Sequence[HouseholdMember], membership: Membership
+    household: Household,
+    members: Sequence[HouseholdMember],
+    membership: Membership,
+    decisions: dict[Any, policy.Decision] | None = None,
 ) -> str:
     """A household is no compartmented item of its own: it is seen because the agency
     registered it, or through a member the agency may see."""
     if household.owner_agency_id == membership.agency_id:
         return policy.Basis.OWN_AGENCY
+    decisions = decisions or policy.explain_many(membership, [m.person for m in members])
     for member in members:
-        decision = policy.explain(membership, member.person)
+        decision = decisions[member.person.pk]
         if decision.allowed:
             return decision.basis
     return ""

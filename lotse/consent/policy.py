@@ -14,6 +14,7 @@ The module knows content only through its compartment (see ``categories.Compartm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -201,7 +202,7 @@ def explain(membership: Membership | None, item: Model) -> Decision:
     return explain_many(membership, [item])[item.pk]
 
 
-def explain_many(membership: Membership | None, items: list[Model]) -> dict[Any, Decision]:
+def explain_many(membership: Membership | None, items: Sequence[Model]) -> dict[Any, Decision]:
     """:func:`explain` for a page of items, with a fixed number of queries."""
     denied = Decision(False, "", _("No basis for access."))
     if not may_read_content(membership):

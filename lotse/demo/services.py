@@ -8,10 +8,11 @@ from django.db import transaction
 
 from lotse.accounts.models import Agency, Membership, User
 from lotse.accounts.roles import Role
-from lotse.audit.models import AuditAction
+from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
 
 from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD
+from .families import load_families
 
 Progress = Callable[[str, int, int], None]
 
@@ -20,14 +21,24 @@ Progress = Callable[[str, int, int], None]
 class SeedResult:
     agencies_created: int
     users_created: int
+    families_created: int = 0
+    persons_created: int = 0
+    seconds_families: float = 0.0
+
+
+def demo_families_exist() -> bool:
+    """Whether demo families were loaded before (recorded in the audit trail)."""
+    return AuditEvent.objects.filter(
+        action=AuditAction.DEMO_SEEDED, detail__has_key="families"
+    ).exists()
 
 
 @transaction.atomic
 def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None) -> SeedResult:
     """Create the demo city once; running it again changes nothing that exists.
 
-    ``families`` and ``seed`` drive the synthetic people, which arrive with the people module;
-    the same seed always gives the same city.
+    ``families`` and ``seed`` drive the synthetic families (lotse.demo.families); the same seed
+    always gives the same city. Families are loaded once: if demo families exist, none are added.
     """
     agencies_created = 0
     agencies: dict[str, Agency] = {}
@@ -66,9 +77,29 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         )
     if progress is not None:
         progress("accounts", len(ACCOUNTS), len(ACCOUNTS))
-    if agencies_created or users_created:
-        record(
-            action=AuditAction.DEMO_SEEDED,
-            detail={"agencies": agencies_created, "users": users_created, "seed": seed},
-        )
-    return SeedResult(agencies_created=agencies_created, users_created=users_created)
+
+    loaded = None
+    if families > 0 and not demo_families_exist():
+        loaded = load_families(families=families, seed=seed, progress=progress)
+    if agencies_created or users_created or loaded is not None:
+        detail: dict[str, int] = {
+            "agencies": agencies_created,
+            "users": users_created,
+            "seed": seed,
+        }
+        if loaded is not None:
+            # One event for the bulk demo data: it holds no person, so nothing to record per row.
+            detail |= {
+                "families": loaded.families,
+                "persons": loaded.persons,
+                "residence_statuses": loaded.statuses,
+                "transitions": loaded.transitions,
+            }
+        record(action=AuditAction.DEMO_SEEDED, detail=detail)
+    return SeedResult(
+        agencies_created=agencies_created,
+        users_created=users_created,
+        families_created=loaded.families if loaded else 0,
+        persons_created=loaded.persons if loaded else 0,
+        seconds_families=loaded.seconds if loaded else 0.0,
+    )
