@@ -49,3 +49,10 @@ def member(username: str, agency: Agency, role: str, **user_fields: Any) -> User
     user = UserFactory.create(username=username, **user_fields)
     MembershipFactory.create(user=user, agency=agency, role=role)
     return user
+
+
+def acting(user: User) -> Membership:
+    """The membership a user acts in (tests: every cast member has exactly one)."""
+    membership = user.primary_membership()
+    assert membership is not None, f"{user} has no membership"
+    return membership
