@@ -41,6 +41,8 @@ class JournalEntry(CompartmentedItem):
                 fields=["owner_agency", "subject", "category"], name="cases_entry_owner_idx"
             ),
             models.Index(fields=["subject", "occurred_at"], name="cases_entry_subject_idx"),
+            # newest first over everything the member may see: scanned backwards until a page
+            models.Index(fields=["occurred_at", "id"], name="cases_entry_time_idx"),
         ]
 
     def __str__(self) -> str:

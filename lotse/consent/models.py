@@ -138,7 +138,7 @@ class ConsentGrant(models.Model):
     declaration = models.ForeignKey(
         ConsentDeclaration, on_delete=models.CASCADE, related_name="grants"
     )
-    subject = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="grants")
     disclosing_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     recipient_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=16, choices=DataCategory.choices)

@@ -129,3 +129,7 @@ def test_matrix(viewer_kind: str, with_legal_basis: bool) -> None:
                 wanted.add(entry.pk)
         counted = journal_entry_list(membership=viewer_membership, person_id=person.pk).count()
         assert counted == len(wanted), state
+        in_parts = policy.count_visible(
+            viewer_membership, JournalEntry.objects.filter(subject=person)
+        )
+        assert in_parts == len(wanted), state

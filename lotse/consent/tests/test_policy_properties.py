@@ -214,6 +214,7 @@ class AccessMachine(RuleBasedStateMachine):
                     "pk", flat=True
                 )
             )
+            assert policy.count_visible(membership, JournalEntry.objects.all()) == len(visible)
             decisions = policy.explain_many(membership, self.items)
             for item in self.items:
                 expected = model.allows(viewer, item)
