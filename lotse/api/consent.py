@@ -206,7 +206,11 @@ def journal_entry_list(request: HttpRequest, query: Query[JournalQuery]) -> dict
         entries = cases.journal_entry_list(membership=membership, person_id=subject_id)
     entries = entries.select_related("subject")
     page = list(entries[query.offset : query.offset + query.limit])
-    count = entries.count()
+    count = (
+        0
+        if query.person.strip() and subject_id is None
+        else cases.journal_entry_count(membership=membership, person_id=subject_id)
+    )
     decisions = policy.explain_many(membership, page)
     record(
         action=AuditAction.JOURNAL_ENTRY_VIEWED,

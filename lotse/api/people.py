@@ -598,7 +598,7 @@ def person_list(request: HttpRequest, query: Query[PersonQuery]) -> dict[str, An
     else:
         queryset = selectors.person_list(membership=membership)
         persons = list(queryset[query.offset : end])
-        count = queryset.count()
+        count = selectors.person_count(membership=membership)
         mode = "list"
     _view_recorded(request, AuditAction.PERSON_SEARCHED, mode=mode, shown=len(persons))
     return {"items": _persons_out(persons, membership), "count": count}

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from lotse.accounts.models import Membership
+from lotse.consent import policy
 
 from .access import journal_entries_visible_to
 from .models import JournalEntry
@@ -24,3 +25,11 @@ def journal_entry_get(*, membership: Membership | None, entry_id: int) -> Journa
         journal_entries_visible_to(membership).select_related("owner_agency", "author", "subject"),
         pk=entry_id,
     )
+
+
+def journal_entry_count(*, membership: Membership | None, person_id: int | None = None) -> int:
+    """The number of entries ``journal_entry_list`` would give, from indexed parts."""
+    entries = JournalEntry.objects.all()
+    if person_id is not None:
+        entries = entries.filter(subject_id=person_id)
+    return policy.count_visible(membership, entries)

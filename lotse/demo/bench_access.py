@@ -16,8 +16,8 @@ from lotse.accounts.models import Agency, User
 from lotse.cases.models import JournalEntry
 from lotse.cases.selectors import journal_entry_list
 from lotse.consent.categories import DataCategory
-from lotse.consent.policy import count_visible
 from lotse.consent.models import ConsentDeclaration, ConsentGrant, LegalBasis
+from lotse.consent.policy import count_visible
 from lotse.people.models import Person
 
 from .bench import BenchRow, measure, query_count, row

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lotse.accounts.models import Membership
+from lotse.consent import policy
 
 from . import access
 from .duplicates import DuplicateReport, ProspectivePerson, check_duplicates
@@ -120,3 +121,8 @@ def duplicate_check(
     *, membership: Membership | None, prospective: ProspectivePerson
 ) -> DuplicateReport:
     return check_duplicates(prospective, access.persons_visible_to(membership))
+
+
+def person_count(*, membership: Membership | None) -> int:
+    """The number of persons ``person_list`` would give, from indexed parts."""
+    return policy.count_visible(membership, Person.objects.filter(merged_into__isnull=True))
