@@ -10,6 +10,7 @@ from lotse.core import views as core_views
 urlpatterns = [
     path("", account_views.start, name="start"),
     path("accounts/", include("lotse.accounts.urls")),
+    path("people/", include("lotse.people.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.health, name="health"),
     path("api/v1/", api_urls()),

@@ -1,0 +1,639 @@
+"""Input schemas of the people pages: parse and name fields; the rules live in services.
+
+Forms turn what a caseworker typed into the services' dataclasses (``PersonData``,
+``HouseholdData``, ``ResidenceData``). Plausibility (birth date in the future, unknown codes,
+a status that ends before it starts) is the services' job, so the pages and the API refuse the
+same input with the same message; :func:`apply_service_errors` puts those messages back on the
+field they name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import BaseFormSet, formset_factory
+from django.forms.utils import ErrorDict, ErrorList
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    BirthDatePrecision,
+    District,
+    HouseholdRole,
+    LanguageLevel,
+    ResidenceKind,
+    Sex,
+    WorkPermission,
+)
+from .duplicates import DuplicateReport, ProspectivePerson
+from .models import Person
+from .services import (
+    HouseholdData,
+    LanguageData,
+    PersonData,
+    ResidenceData,
+)
+
+MAX_MEMBERS = 20
+_SPLIT_LINES = re.compile(r"[\r\n;]+")
+_SPLIT_CODES = re.compile(r"[\s,;]+")
+_PREFIX = re.compile(r"^members-(\d{1,2})$")
+
+# Fields whose change re-runs the duplicate check while typing.
+DUPLICATE_TRIGGERS = ("given_names", "family_name", "aliases", "native_name", "birth_date")
+
+
+class TextListField(forms.Field):
+    """A list typed as text: other spellings one per line, codes separated by commas."""
+
+    def __init__(self, *, lines: bool = False, upper: bool = False, **kwargs: Any) -> None:
+        self.lines = lines
+        self.upper = upper
+        kwargs.setdefault(
+            "widget",
+            forms.Textarea(attrs={"rows": 2}) if lines else forms.TextInput(),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        if not value:
+            return []
+        splitter = _SPLIT_LINES if self.lines else _SPLIT_CODES
+        items = [part.strip() for part in splitter.split(str(value))]
+        items = [item.upper() if self.upper else item for item in items if item]
+        return list(dict.fromkeys(items))
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ("\n" if self.lines else ", ").join(str(v) for v in value)
+        return value
+
+
+class LanguagesField(forms.Field):
+    """'ar, de:B1' → [LanguageData('ar', 'native'), LanguageData('de', 'b1')].
+
+    Codes are checked by the service; here only the level after the colon is read.
+    """
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> list[LanguageData]:
+        if isinstance(value, list):
+            return value
+        result: list[LanguageData] = []
+        for part in _SPLIT_CODES.split(str(value or "")):
+            if not part:
+                continue
+            code, _sep, level = part.partition(":")
+            level = level.strip().lower() or LanguageLevel.NATIVE
+            if level not in LanguageLevel.values:
+                raise ValidationError(
+                    _("Unknown level “%(level)s” for %(code)s; use A1 to C2 or leave it out."),
+                    params={"level": level, "code": code},
+                    code="level",
+                )
+            result.append(LanguageData(language=code.strip().lower(), level=level))
+        return result
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class KernForm(forms.Form):
+    """Gives every widget the KERN-UX classes, and the error variant to fields with errors."""
+
+    _CLASSES = {
+        "select": "kern-form-input__select",
+        "checkbox": "kern-form-check__checkbox",
+        "radioselect": "kern-form-check__radio",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            kind = field.widget.__class__.__name__.lower().removesuffix("input")
+            css = self._CLASSES.get(kind, "kern-form-input__input")
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                if css and "--error" not in css:
+                    widget.attrs["class"] = f"{css} {css.split()[0]}--error"
+
+
+class PersonFieldsForm(KernForm):
+    """The identity fields shared by registration rows and the edit page."""
+
+    given_names = forms.CharField(
+        label=_("Given names"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    aliases = TextListField(
+        label=_("Other spellings"),
+        required=False,
+        lines=True,
+        help_text=_("One per line, e.g. as written in the passport or residence permit."),
+    )
+    native_name = forms.CharField(
+        label=_("Name in original script"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=_date_input(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    birth_date_precision = forms.ChoiceField(
+        label=_("How certain is the date of birth?"),
+        choices=BirthDatePrecision.choices,
+        initial=BirthDatePrecision.EXACT,
+        help_text=_("Many documents carry 1 January when only the year is known."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNSPECIFIED)
+    nationalities = TextListField(
+        label=_("Nationalities"),
+        required=False,
+        upper=True,
+        help_text=_("Two-letter country codes, separated by commas, e.g. SY, AF, UA."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # noqa: S101 - Form.clean returns cleaned_data
+        if not self.needs_names():
+            return cleaned
+        missing = {
+            "given_names": _("Enter the given names."),
+            "family_name": _("Enter the family name."),
+        }
+        for name, message in missing.items():
+            if name not in self.errors and not str(cleaned.get(name) or "").strip():
+                self.add_error(name, ValidationError(message, code="required"))
+        return cleaned
+
+    def needs_names(self) -> bool:
+        return True
+
+    def person_values(self) -> dict[str, Any]:
+        # .get: the duplicate probe reads half-typed rows whose invalid fields are missing.
+        data = self.cleaned_data
+        return {
+            "given_names": str(data.get("given_names") or "").strip(),
+            "family_name": str(data.get("family_name") or "").strip(),
+            "aliases": data.get("aliases") or [],
+            "native_name": str(data.get("native_name") or "").strip(),
+            "birth_date": data.get("birth_date"),
+            "birth_date_precision": data.get("birth_date_precision") or BirthDatePrecision.EXACT,
+            "sex": data.get("sex") or Sex.UNSPECIFIED,
+            "nationalities": data.get("nationalities") or [],
+        }
+
+    def prospective(self, *, household_names: tuple[str, ...] = ()) -> ProspectivePerson:
+        values = self.person_values()
+        return ProspectivePerson(
+            given_names=values["given_names"],
+            family_name=values["family_name"],
+            aliases=tuple(values["aliases"]),
+            native_name=values["native_name"],
+            birth_date=values["birth_date"],
+            birth_date_precision=values["birth_date_precision"],
+            sex=values["sex"],
+            nationalities=tuple(values["nationalities"]),
+            household_names=household_names,
+        )
+
+
+class HouseholdForm(KernForm):
+    street = forms.CharField(
+        label=_("Street and number"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False, initial="Wuppertal")
+    district = forms.ChoiceField(
+        label=_("District"),
+        choices=[("", _("— not known —")), *District.choices],
+        required=False,
+    )
+
+    def data_for_service(self) -> HouseholdData:
+        data = self.cleaned_data
+        return HouseholdData(
+            street=data["street"].strip(),
+            postcode=data["postcode"].strip(),
+            city=data["city"].strip() or "Wuppertal",
+            district=data["district"],
+        )
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.cleaned_data.get("street") or self.cleaned_data.get("postcode"))
+
+
+class MemberForm(PersonFieldsForm):
+    """One row of the registration form: a new person, or an existing one chosen instead."""
+
+    role = forms.ChoiceField(label=_("Role in the household"), choices=HouseholdRole.choices)
+    languages = LanguagesField(
+        label=_("Languages"),
+        required=False,
+        help_text=_(
+            "Language codes separated by commas, first language first; add a level after a "
+            "colon, e.g. ar, ku, de:A2."
+        ),
+    )
+    interpreter_needed = forms.BooleanField(
+        label=_("Needs an interpreter"),
+        required=False,
+        help_text=_("For the first language listed."),
+    )
+    not_duplicate = forms.BooleanField(label=_("This is a different person"), required=False)
+
+    # Filled by the view: the duplicate check for this row, shown beneath it.
+    duplicate_report: DuplicateReport | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        row = self.row_index
+        if row:
+            # The first row is the head by default; later rows must say who they are.
+            role = self.fields["role"]
+            assert isinstance(role, forms.ChoiceField)  # noqa: S101 - declared above
+            role.choices = [("", _("— choose —")), *HouseholdRole.choices]
+            role.initial = ""
+        else:
+            self.fields["role"].initial = HouseholdRole.HEAD
+        check_url = reverse("people:duplicate_check")
+        for name in DUPLICATE_TRIGGERS:
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-post": check_url,
+                    # A date picked with the mouse sends no keyup.
+                    "hx-trigger": "keyup changed delay:400ms"
+                    + (", change" if name == "birth_date" else ""),
+                    "hx-target": f"#{self.prefix}-duplicates",
+                    "hx-include": "closest fieldset",
+                    "hx-vals": f'{{"prefix": "{self.prefix}"}}',
+                    "hx-sync": "closest fieldset:replace",
+                }
+            )
+
+    @property
+    def row_index(self) -> int:
+        found = _PREFIX.match(self.prefix or "")
+        return int(found.group(1)) if found else 0
+
+    @property
+    def row_number(self) -> int:
+        return self.row_index + 1
+
+    def existing_choice(self) -> str:
+        """The public ID chosen among the candidates (radio buttons of the duplicate panel)."""
+        if not self.is_bound:
+            return ""
+        return str(self.data.get(self.add_prefix("existing"), "")).strip().upper()
+
+    def needs_names(self) -> bool:
+        return not self.existing_choice()
+
+    def has_changed(self) -> bool:
+        # An empty added row is left out; a choice of an existing person counts as content.
+        return bool(self.existing_choice()) or super().has_changed()
+
+    def person_data(self) -> PersonData:
+        languages: list[LanguageData] = self.cleaned_data["languages"]
+        if self.cleaned_data["interpreter_needed"] and languages:
+            languages[0].interpreter_needed = True
+        return PersonData(**self.person_values(), languages=languages)
+
+
+class BaseMemberFormSet(BaseFormSet[MemberForm]):
+    def add_fields(self, form: MemberForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Leave this member out")
+            form.fields["DELETE"].widget.attrs["class"] = "kern-form-check__checkbox"
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        heads = [
+            form
+            for form in self.forms
+            if form.has_changed()
+            and not _deleted(form)
+            and form.cleaned_data.get("role") == HouseholdRole.HEAD
+        ]
+        if len(heads) > 1:
+            for form in heads[1:]:
+                form.add_error("role", _("A household has at most one head."))
+        chosen = [f.existing_choice() for f in self.forms if f.existing_choice()]
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_("The same existing person was chosen for two rows."))
+
+    def members(self) -> list[MemberForm]:
+        """The rows that hold a person, in order."""
+        return [form for form in self.forms if form.has_changed() and not _deleted(form)]
+
+
+MemberFormSet = formset_factory(
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_MEMBERS,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+def _deleted(form: MemberForm) -> bool:
+    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+
+def member_formset(data: Any = None) -> BaseMemberFormSet:
+    formset = MemberFormSet(data=data, prefix="members")
+    assert isinstance(formset, BaseMemberFormSet)  # noqa: S101 - built from it
+    return formset
+
+
+def with_added_row(data: Any) -> Any:
+    """The posted data with one more (empty) member row."""
+    copy = data.copy()
+    total = int(copy.get("members-TOTAL_FORMS") or 1)
+    copy["members-TOTAL_FORMS"] = str(min(total + 1, MAX_MEMBERS))
+    return copy
+
+
+class DuplicateProbeForm(PersonFieldsForm):
+    """What the duplicate check reads while the names are still being typed."""
+
+    def needs_names(self) -> bool:
+        return False
+
+    @classmethod
+    def for_prefix(cls, data: Any) -> DuplicateProbeForm | None:
+        prefix = str(data.get("prefix", ""))
+        if not _PREFIX.match(prefix):
+            return None
+        return cls(data=data, prefix=prefix)
+
+
+class PersonEditForm(PersonFieldsForm):
+    arrival_in_germany = forms.DateField(
+        label=_("Arrival in Germany"), required=False, widget=_date_input()
+    )
+    arrival_in_city = forms.DateField(
+        label=_("Arrival in the city"), required=False, widget=_date_input()
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    district = forms.ChoiceField(
+        label=_("District"),
+        choices=[("", _("— not known —")), *District.choices],
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    EDITABLE = (
+        "given_names",
+        "family_name",
+        "aliases",
+        "native_name",
+        "birth_date",
+        "birth_date_precision",
+        "sex",
+        "nationalities",
+        "arrival_in_germany",
+        "arrival_in_city",
+        "phone",
+        "email",
+        "district",
+    )
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        initial = {name: getattr(person, name) for name in cls.EDITABLE}
+        initial["aliases"] = [str(a) for a in person.aliases]
+        initial["nationalities"] = [str(c) for c in person.nationalities]
+        initial["version"] = person.version
+        return initial
+
+    def changes(self) -> dict[str, Any]:
+        """Only what differs from the record as it is now."""
+        values = {**self.person_values()}
+        for name in ("arrival_in_germany", "arrival_in_city", "district"):
+            values[name] = self.cleaned_data[name]
+        values["phone"] = self.cleaned_data["phone"].strip()
+        values["email"] = self.cleaned_data["email"].strip()
+        return {name: values[name] for name in self.EDITABLE if name in self.changed_data}
+
+
+class ResidenceForm(KernForm):
+    kind = forms.ChoiceField(
+        label=_("Residence status"), choices=[("", _("— choose —")), *ResidenceKind.choices]
+    )
+    paragraph = forms.CharField(
+        label=_("Legal paragraph"),
+        max_length=40,
+        required=False,
+        help_text=_("For residence permits, e.g. § 25 Abs. 2 AufenthG."),
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=_date_input(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=_date_input(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        help_text=_("Leave empty if the status has no end date."),
+    )
+    residence_obligation = forms.CharField(
+        label=_("Residence obligation (Wohnsitzauflage)"),
+        max_length=200,
+        required=False,
+        help_text=_("The place the person must live in; empty if there is none."),
+    )
+    work_permission = forms.ChoiceField(
+        label=_("Work permission"), choices=WorkPermission.choices, initial=WorkPermission.UNKNOWN
+    )
+
+    def data_for_service(self) -> ResidenceData:
+        data = self.cleaned_data
+        return ResidenceData(
+            kind=data["kind"],
+            valid_from=data["valid_from"],
+            paragraph=data["paragraph"].strip(),
+            valid_until=data["valid_until"],
+            residence_obligation=data["residence_obligation"].strip(),
+            work_permission=data["work_permission"],
+        )
+
+
+class MergeForm(KernForm):
+    merged = forms.CharField(label=_("Record to merge into this person"))
+    reason = forms.CharField(
+        label=_("Why are these the same person?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. “same passport number”. Do not enter health or other sensitive data."),
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["merged"] = forms.ChoiceField(
+            label=self.fields["merged"].label,
+            choices=candidates,
+            widget=forms.RadioSelect(attrs={"class": "kern-form-check__radio"}),
+            error_messages={"required": _("Choose the record to merge.")},
+        )
+
+
+class MergeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("confirm", _("Confirm")), ("revert", _("Revert"))],
+    )
+
+
+# --- errors: service messages back on the fields, and the summary at the top --------------------
+
+_MEMBER_KEY = re.compile(r"^members\[(\d+)\]\.?([a-z_]*)")
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, unknown names on the form."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for key, items in by_field.items():
+        name = _field_name(key)
+        target = name if name in form.fields else None
+        for item in items:
+            form.add_error(target, item)
+
+
+def _field_name(key: str | None) -> str | None:
+    if not key or key == "__all__":
+        return None
+    return key.split("[", 1)[0].split(".", 1)[0]
+
+
+def apply_household_errors(
+    household_form: HouseholdForm,
+    formset: BaseMemberFormSet,
+    rows: list[MemberForm],
+    error: ValidationError,
+) -> None:
+    """``household_register`` names member fields as 'members[<index>].<field>'."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for key, items in by_field.items():
+        found = _MEMBER_KEY.match(key)
+        if found and int(found.group(1)) < len(rows):
+            row = rows[int(found.group(1))]
+            name = _field_name(found.group(2) or None)
+            for item in items:
+                row.add_error(name if name in row.fields else None, item)
+        elif key in household_form.fields:
+            for item in items:
+                household_form.add_error(key, item)
+        else:
+            errors = formset.non_form_errors()
+            for item in items:
+                errors.extend(ValidationError(item).messages)
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    anchor: str
+    text: str
+
+
+def error_summary(
+    *forms_: forms.Form, formset: BaseMemberFormSet | None = None
+) -> list[SummaryItem]:
+    """Every error of the page, each naming its field (and row), linked to the field."""
+    items: list[SummaryItem] = []
+    for form in forms_:
+        items.extend(_form_summary(form, row=None))
+    if formset is not None:
+        for message in formset.non_form_errors():
+            items.append(SummaryItem("members", str(message)))
+        for form in formset.forms:
+            if not _deleted(form):
+                items.extend(_form_summary(form, row=form.row_number))
+    return items
+
+
+def _form_summary(form: forms.Form, *, row: int | None) -> list[SummaryItem]:
+    items: list[SummaryItem] = []
+    if not form.is_bound or not form.errors:
+        return items
+    for name, messages in form.errors.items():
+        if name == "__all__":
+            anchor = form.prefix or "main"
+            label = ""
+        else:
+            bound = form[name]
+            anchor = bound.auto_id or ""
+            label = str(bound.label or name)
+        for message in messages:
+            if row is not None and label:
+                text = gettext("Member %(row)s – %(field)s: %(message)s") % {
+                    "row": row,
+                    "field": label,
+                    "message": message,
+                }
+            elif row is not None:
+                text = gettext("Member %(row)s: %(message)s") % {"row": row, "message": message}
+            elif label:
+                text = gettext("%(field)s: %(message)s") % {"field": label, "message": message}
+            else:
+                text = str(message)
+            items.append(SummaryItem(anchor, text))
+    return items
+
+
+def suppress_errors(*forms_: forms.Form, formset: BaseMemberFormSet | None = None) -> None:
+    """Show bound forms without validating them (after "add member", nothing was submitted)."""
+    all_forms = [*forms_, *(formset.forms if formset is not None else [])]
+    for form in all_forms:
+        form._errors = ErrorDict()  # type: ignore[attr-defined]
+    if formset is not None:
+        formset._errors = [ErrorDict() for _ in formset.forms]  # type: ignore[attr-defined]
+        formset._non_form_errors = ErrorList()  # type: ignore[attr-defined]
