@@ -723,7 +723,7 @@ def residence_status_list(
 @router.post(
     "/persons/{id}/residence-statuses",
     response={201: ResidenceOut, **ERRORS},
-    auth=requires(Capability.WRITE_CASE_CONTENT),
+    auth=requires(Capability.REGISTER_PERSONS),
     summary="Record a residence status; recognises a change of benefit law",
 )
 def residence_status_create(

@@ -22,6 +22,8 @@ _PUBLIC_ID = re.compile(r"^([PH])-?([0-9A-Z]{4})-?([0-9A-Z]{4})$", re.IGNORECASE
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _MIN_PREFIX = 2
+# A shared sound-alike key alone (Mahmoud for a Muhammad query) is no hit.
+_MIN_SIMILARITY = 0.2
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def search_persons(scope: QuerySet[Person], raw_query: str, *, limit: int = 25) 
         similarity = max(
             names.name_similarity(query.text, spelling) for spelling in _spellings(person)
         )
+        if similarity < _MIN_SIMILARITY:
+            continue
         ranked.append(SearchHit(person, round(0.4 * coverage + 0.6 * similarity, 4)))
     ranked.sort(key=lambda hit: (-hit.score, hit.person.family_name, hit.person.pk))
     return ranked[:limit]
