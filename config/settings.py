@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lotse.consent",
     "lotse.people",
     "lotse.cases",
+    "lotse.privacy",
     "lotse.api",
     "lotse.demo",
 ]
@@ -278,5 +279,8 @@ LOGGING = {
         # axes would log user names of failed logins; the audit trail records those instead.
         "axes": {"level": "ERROR"},
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports its progress at INFO for every rendered form.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

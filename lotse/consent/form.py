@@ -21,6 +21,16 @@ LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "tr", "ru")
 RTL = "rtl"
 LTR = "ltr"
 
+# Citations never break across lines. In right-to-left text a left-to-right mark before them
+# keeps them reading "§ 65 SGB VIII", as on the family's German letters.
+NBSP = "\u00a0"
+LRM = "\u200e"
+# A right-to-left mark after a German word keeps a list of German words in right-to-left text
+# in reading order (otherwise "Duldung، Gestattung" would run left to right as one phrase).
+RLM = "\u200f"
+SGB_VIII_65 = f"§{NBSP}65{NBSP}SGB{NBSP}VIII"
+SGB_I_36 = f"§{NBSP}36{NBSP}SGB{NBSP}I"
+
 
 @dataclass(frozen=True)
 class FormText:
@@ -121,7 +131,7 @@ GERMAN = FormText(
     entrusted=(
         "Sie geben auch Informationen frei, die Sie dem Jugendamt in persönlicher oder "
         "erzieherischer Hilfe anvertraut haben, zum Beispiel in einem vertraulichen Gespräch. "
-        "Solche anvertrauten Informationen schützt das Gesetz besonders (§ 65 SGB VIII): Das "
+        f"Solche anvertrauten Informationen schützt das Gesetz besonders ({SGB_VIII_65}): Das "
         "Jugendamt darf sie nur mit Einwilligung der Person weitergeben, die sie anvertraut "
         "hat. Mit Ihrer Unterschrift erlauben Sie das nur für die hier genannten Stellen, "
         "Bereiche und Zwecke."
@@ -156,13 +166,13 @@ GERMAN = FormText(
     lotse_id="Lotse-ID",
     given_by="Einwilligung erteilt von",
     given_by_subject="der Person selbst",
-    given_by_guardian="einem Elternteil oder Vormund (Kind unter 15 Jahren, § 36 SGB I)",
+    given_by_guardian=f"einem Elternteil oder Vormund (Kind unter 15 Jahren, {SGB_I_36})",
     guardian="Name des Elternteils oder Vormunds",
     recipients="Diese Stellen dürfen Informationen erhalten",
     disclosing="Diese Stellen dürfen Informationen weitergeben",
     disclosing_all="alle Stellen, die Informationen über die Person gespeichert haben",
     categories_label="Diese Informationen dürfen weitergegeben werden",
-    entrusted_item="auch dem Jugendamt anvertraute Informationen (§ 65 SGB VIII)",
+    entrusted_item=f"auch dem Jugendamt anvertraute Informationen ({SGB_VIII_65})",
     purpose="Zweck",
     purpose_text="Beschreibung des Zwecks",
     validity="Gültigkeit",
@@ -257,10 +267,10 @@ ENGLISH = FormText(
     entrusted=(
         "You also release information that you confided to the youth welfare office "
         "(Jugendamt) in personal or educational help, for example in a confidential "
-        "conversation. The law gives such confided information special protection (§ 65 SGB "
-        "VIII): the Jugendamt may pass it on only with the consent of the person who confided "
-        "it. With your signature you allow this only for the agencies, areas and purposes "
-        "named here."
+        "conversation. The law gives such confided information special protection "
+        f"({SGB_VIII_65}): the Jugendamt may pass it on only with the consent of the person "
+        "who confided it. With your signature you allow this only for the agencies, areas and "
+        "purposes named here."
     ),
     voluntary=(
         "Your consent is voluntary. You can withdraw it at any time – orally or in writing, at "
@@ -291,13 +301,13 @@ ENGLISH = FormText(
     lotse_id="Lotse ID",
     given_by="Consent given by",
     given_by_subject="the person themself",
-    given_by_guardian="a parent or guardian (child under 15, § 36 SGB I)",
+    given_by_guardian=f"a parent or guardian (child under 15, {SGB_I_36})",
     guardian="Name of the parent or guardian",
     recipients="These agencies may receive information",
     disclosing="These agencies may pass on information",
     disclosing_all="all agencies that hold information about the person",
     categories_label="This information may be passed on",
-    entrusted_item="including information confided to the Jugendamt (§ 65 SGB VIII)",
+    entrusted_item=f"including information confided to the Jugendamt ({SGB_VIII_65})",
     purpose="Purpose",
     purpose_text="Description of the purpose",
     validity="Validity",
@@ -391,7 +401,7 @@ ARABIC = FormText(
     entrusted=(
         "أنت تسمح أيضًا بنقل معلومات أفضيت بها إلى مكتب رعاية الشباب (Jugendamt) في إطار "
         "المساعدة الشخصية أو التربوية، مثلًا في محادثة سرية. يحمي القانون هذه المعلومات "
-        "حماية خاصة (§ 65 SGB VIII): لا يجوز لمكتب رعاية الشباب نقلها إلا بموافقة الشخص الذي "
+        f"حماية خاصة ({LRM}{SGB_VIII_65}): لا يجوز لمكتب رعاية الشباب نقلها إلا بموافقة الشخص الذي "
         "أفضى بها. وبتوقيعك تسمح بذلك فقط للجهات والمجالات والأغراض المذكورة هنا."
     ),
     voluntary=(
@@ -419,13 +429,13 @@ ARABIC = FormText(
     lotse_id="رقم التعريف في لوتسه",
     given_by="الموافقة صادرة عن",
     given_by_subject="الشخص نفسه",
-    given_by_guardian="أحد الوالدين أو الوصي (طفل دون 15 عامًا، § 36 SGB I)",
+    given_by_guardian=f"أحد الوالدين أو الوصي (طفل دون 15 عامًا، {LRM}{SGB_I_36})",
     guardian="اسم أحد الوالدين أو الوصي",
     recipients="يجوز لهذه الجهات تلقي المعلومات",
     disclosing="يجوز لهذه الجهات نقل المعلومات",
     disclosing_all="جميع الجهات التي تحفظ معلومات عن هذا الشخص",
     categories_label="يجوز نقل هذه المعلومات",
-    entrusted_item="بما في ذلك المعلومات التي أُفضي بها إلى مكتب رعاية الشباب (§ 65 SGB VIII)",
+    entrusted_item=f"بما في ذلك المعلومات التي أُفضي بها إلى مكتب رعاية الشباب ({LRM}{SGB_VIII_65})",
     purpose="الغرض",
     purpose_text="وصف الغرض",
     validity="مدة الصلاحية",
@@ -437,7 +447,10 @@ ARABIC = FormText(
     place_date="المكان والتاريخ",
     categories={
         "identity": ("الهوية وبيانات الاتصال", "الاسم، تاريخ الميلاد، العنوان، الهاتف"),
-        "residence": ("وضع الإقامة", "تصريح الإقامة، Duldung، Gestattung، المواعيد النهائية"),
+        "residence": (
+            "وضع الإقامة",
+            f"تصريح الإقامة، Duldung{RLM}، Gestattung{RLM}، المواعيد النهائية",
+        ),
         "language": (
             "اللغة ودورة الاندماج",
             "دورات اللغة الألمانية، دورة الاندماج، مستوى اللغة",
@@ -521,7 +534,7 @@ PERSIAN = FormText(
     entrusted=(
         "شما همچنین اجازه می‌دهید اطلاعاتی منتقل شود که در چارچوب کمک شخصی یا تربیتی به "
         "اداره رفاه کودکان و نوجوانان (Jugendamt) سپرده‌اید، برای نمونه در یک گفتگوی "
-        "محرمانه. قانون از این اطلاعات حمایت ویژه می‌کند (§ 65 SGB VIII): این اداره فقط با "
+        f"محرمانه. قانون از این اطلاعات حمایت ویژه می‌کند ({LRM}{SGB_VIII_65}): این اداره فقط با "
         "رضایت کسی که این اطلاعات را در میان گذاشته است اجازه دارد آن‌ها را منتقل کند. با "
         "امضای خود، این اجازه را فقط برای نهادها، بخش‌ها و هدف‌هایی می‌دهید که اینجا نام "
         "برده شده‌اند."
@@ -553,14 +566,14 @@ PERSIAN = FormText(
     lotse_id="شناسه لوتسه",
     given_by="رضایت‌دهنده",
     given_by_subject="خود شخص",
-    given_by_guardian="یکی از والدین یا قیم (کودک زیر ۱۵ سال، § 36 SGB I)",
+    given_by_guardian=f"یکی از والدین یا قیم (کودک زیر ۱۵ سال، {LRM}{SGB_I_36})",
     guardian="نام پدر یا مادر یا قیم",
     recipients="این نهادها می‌توانند اطلاعات دریافت کنند",
     disclosing="این نهادها می‌توانند اطلاعات را منتقل کنند",
     disclosing_all="همه نهادهایی که اطلاعاتی درباره این شخص ذخیره کرده‌اند",
     categories_label="این اطلاعات را می‌توان منتقل کرد",
     entrusted_item=(
-        "همچنین اطلاعاتی که به اداره رفاه کودکان و نوجوانان سپرده شده است (§ 65 SGB VIII)"
+        f"همچنین اطلاعاتی که به اداره رفاه کودکان و نوجوانان سپرده شده است ({LRM}{SGB_VIII_65})"
     ),
     purpose="هدف",
     purpose_text="شرح هدف",
@@ -573,7 +586,7 @@ PERSIAN = FormText(
     place_date="محل و تاریخ",
     categories={
         "identity": ("هویت و اطلاعات تماس", "نام، تاریخ تولد، نشانی، تلفن"),
-        "residence": ("وضعیت اقامت", "اجازه اقامت، Duldung، Gestattung، مهلت‌ها"),
+        "residence": ("وضعیت اقامت", f"اجازه اقامت، Duldung{RLM}، Gestattung{RLM}، مهلت‌ها"),
         "language": (
             "زبان و دوره ادغام",
             "کلاس‌های زبان آلمانی، دوره ادغام، سطح زبان",
@@ -656,7 +669,7 @@ UKRAINIAN = FormText(
     entrusted=(
         "Ви також дозволяєте передавати інформацію, яку довірили відомству у справах молоді "
         "(Jugendamt) під час особистої чи виховної допомоги, наприклад у конфіденційній "
-        "розмові. Закон особливо захищає таку довірену інформацію (§ 65 SGB VIII): Jugendamt "
+        f"розмові. Закон особливо захищає таку довірену інформацію ({SGB_VIII_65}): Jugendamt "
         "може передавати її лише за згодою людини, яка її довірила. Своїм підписом ви "
         "дозволяєте це лише для зазначених тут установ, розділів і цілей."
     ),
@@ -690,13 +703,13 @@ UKRAINIAN = FormText(
     lotse_id="Ідентифікатор Lotse",
     given_by="Згоду надає",
     given_by_subject="сама особа",
-    given_by_guardian="один із батьків або опікун (дитина до 15 років, § 36 SGB I)",
+    given_by_guardian=f"один із батьків або опікун (дитина до 15 років, {SGB_I_36})",
     guardian="Ім’я одного з батьків або опікуна",
     recipients="Ці установи можуть отримувати інформацію",
     disclosing="Ці установи можуть передавати інформацію",
     disclosing_all="усі установи, що зберігають інформацію про цю особу",
     categories_label="Цю інформацію можна передавати",
-    entrusted_item="також інформацію, довірену відомству у справах молоді (§ 65 SGB VIII)",
+    entrusted_item=f"також інформацію, довірену відомству у справах молоді ({SGB_VIII_65})",
     purpose="Мета",
     purpose_text="Опис мети",
     validity="Строк дії",
@@ -792,7 +805,7 @@ TURKISH = FormText(
     entrusted=(
         "Ayrıca kişisel veya eğitsel yardım kapsamında Gençlik Dairesi'ne (Jugendamt) güvenerek "
         "anlattığınız bilgilerin aktarılmasına da izin veriyorsunuz; örneğin gizli bir "
-        "görüşmede anlattıklarınızın. Yasa bu tür bilgileri özel olarak korur (§ 65 SGB VIII): "
+        f"görüşmede anlattıklarınızın. Yasa bu tür bilgileri özel olarak korur ({SGB_VIII_65}): "
         "Gençlik Dairesi bunları ancak bilgiyi anlatan kişinin onayıyla aktarabilir. "
         "İmzanızla buna yalnızca burada adı geçen kurumlar, alanlar ve amaçlar için izin "
         "vermiş olursunuz."
@@ -824,13 +837,13 @@ TURKISH = FormText(
     lotse_id="Lotse numarası",
     given_by="Onayı veren",
     given_by_subject="kişinin kendisi",
-    given_by_guardian="anne, baba veya vasi (15 yaşından küçük çocuk, § 36 SGB I)",
+    given_by_guardian=f"anne, baba veya vasi (15 yaşından küçük çocuk, {SGB_I_36})",
     guardian="Anne, baba veya vasinin adı",
     recipients="Bu kurumlar bilgi alabilir",
     disclosing="Bu kurumlar bilgi aktarabilir",
     disclosing_all="bu kişi hakkında bilgi kaydetmiş olan tüm kurumlar",
     categories_label="Bu bilgiler aktarılabilir",
-    entrusted_item="Gençlik Dairesi'ne güvenerek anlatılan bilgiler de dahil (§ 65 SGB VIII)",
+    entrusted_item=f"Gençlik Dairesi'ne güvenerek anlatılan bilgiler de dahil ({SGB_VIII_65})",
     purpose="Amaç",
     purpose_text="Amacın açıklaması",
     validity="Geçerlilik",
@@ -924,10 +937,10 @@ RUSSIAN = FormText(
     entrusted=(
         "Вы также разрешаете передавать информацию, которую доверили ведомству по делам "
         "молодёжи (Jugendamt) в рамках личной или воспитательной помощи, например в "
-        "конфиденциальной беседе. Закон особо защищает такую доверенную информацию (§ 65 SGB "
-        "VIII): Jugendamt может передавать её только с согласия человека, который её доверил. "
-        "Своей подписью вы разрешаете это только для указанных здесь учреждений, разделов и "
-        "целей."
+        "конфиденциальной беседе. Закон особо защищает такую доверенную информацию "
+        f"({SGB_VIII_65}): Jugendamt может передавать её только с согласия человека, "
+        "который её доверил. Своей подписью вы разрешаете это только для указанных здесь "
+        "учреждений, разделов и целей."
     ),
     voluntary=(
         "Ваше согласие добровольно. Вы можете в любое время отозвать его — устно или "
@@ -959,13 +972,15 @@ RUSSIAN = FormText(
     lotse_id="Идентификатор Lotse",
     given_by="Согласие даёт",
     given_by_subject="само лицо",
-    given_by_guardian="один из родителей или опекун (ребёнок до 15 лет, § 36 SGB I)",
+    given_by_guardian=f"один из родителей или опекун (ребёнок до 15 лет, {SGB_I_36})",
     guardian="Имя родителя или опекуна",
     recipients="Эти учреждения могут получать информацию",
     disclosing="Эти учреждения могут передавать информацию",
     disclosing_all="все учреждения, которые хранят информацию об этом лице",
     categories_label="Эту информацию можно передавать",
-    entrusted_item="в том числе информацию, доверенную ведомству по делам молодёжи (§ 65 SGB VIII)",
+    entrusted_item=(
+        f"в том числе информацию, доверенную ведомству по делам молодёжи ({SGB_VIII_65})"
+    ),
     purpose="Цель",
     purpose_text="Описание цели",
     validity="Срок действия",

@@ -1,4 +1,4 @@
-"""The printable consent form: exactly what a declaration opens, in German and the family's language.
+"""The printable consent form: exactly what a declaration opens, in German and another language.
 
 Rendered with WeasyPrint from ``consent/form_pdf.html``. Nothing is fetched: the template has
 no links, the base URL is the template folder, and the URL fetcher refuses every URL. Fonts
@@ -16,6 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from lotse.accounts.models import Agency
+from lotse.people.models import Person
 
 from .categories import DataCategory
 from .form import FORM_VERSION, GERMAN, FormText, form_text
@@ -93,8 +94,8 @@ def _column(
     )
 
 
-def _birth_date(person: Any, columns: list[Column]) -> str:
-    born: date | None = person.birth_date
+def _birth_date(person: Person, columns: list[Column]) -> str:
+    born = person.birth_date
     if born is None:
         return "–"
     if person.birth_date_precision == "year":
@@ -123,7 +124,6 @@ def consent_form_context(declaration: ConsentDeclaration, language: str) -> dict
         "birth_date": _birth_date(person, columns),
         "declaration": declaration,
         "guardian": declaration.given_by == ConsentDeclaration.GivenBy.GUARDIAN,
-        "has_disclosing": bool(disclosing),
         "has_foreigners_authority": bool(columns[0].foreigners_authority),
         "valid_from": _date(declaration.valid_from),
         "valid_until": _date(declaration.valid_until),
@@ -132,15 +132,21 @@ def consent_form_context(declaration: ConsentDeclaration, language: str) -> dict
     }
 
 
+def _weasyprint() -> Any:
+    """WeasyPrint, imported on first use: it loads Pango, which nothing else in Lotse needs."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    return weasyprint
+
+
 def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"The consent form loads no external resources: {url}")
 
 
 def _url_fetcher() -> Any:
-    from weasyprint import urls  # type: ignore[import-untyped]
-
-    # WeasyPrint ≥ 68 takes a URLFetcher object; older versions a plain function.
-    fetcher_class = getattr(urls, "URLFetcher", None)
+    """A fetcher that refuses every URL (the form needs none; fonts come from fontconfig)."""
+    # WeasyPrint ≥ 68 takes a URLFetcher object, older versions a plain function.
+    fetcher_class = getattr(_weasyprint().urls, "URLFetcher", None)
     if fetcher_class is None:
         return _refuse
     return fetcher_class(allowed_protocols=(), fail_on_errors=True)
@@ -152,9 +158,9 @@ def consent_form_pdf(declaration: ConsentDeclaration, language: str) -> bytes:
     ``language`` is one of ``form.LANGUAGES``; German is always printed, the chosen
     language beside it (right to left for Arabic and Persian). ValueError for other languages.
     """
-    from weasyprint import HTML
-
     html = render_to_string(TEMPLATE, consent_form_context(declaration, language))
-    document = HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_url_fetcher())
+    document = _weasyprint().HTML(
+        string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_url_fetcher()
+    )
     pdf: bytes = document.write_pdf()
     return pdf
