@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,7 +16,14 @@ from lotse.consent import policy
 
 from . import access
 from .duplicates import DuplicateReport, ProspectivePerson, check_duplicates
-from .models import DomainTransition, Household, HouseholdMember, Person, ResidenceStatus
+from .models import (
+    DomainTransition,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonMerge,
+    ResidenceStatus,
+)
 from .search import SearchHit, search_persons
 
 EXPIRY_WARNING_DAYS = 90
@@ -126,3 +134,41 @@ def duplicate_check(
 def person_count(*, membership: Membership | None) -> int:
     """The number of persons ``person_list`` would give, from indexed parts."""
     return policy.count_visible(membership, Person.objects.filter(merged_into__isnull=True))
+
+
+def own_persons(*, membership: Membership) -> QuerySet[Person]:
+    """The persons the member's own agency registered: only those may be edited or merged."""
+    if membership is None:
+        return Person.objects.none()
+    return access.persons_visible_to(membership).filter(owner_agency=membership.agency)
+
+
+def own_person_get(*, membership: Membership, public_id: str) -> Person:
+    person = person_get(membership=membership, public_id=public_id)
+    if person.owner_agency_id != membership.agency_id:
+        raise Http404
+    return person
+
+
+def person_merge_get(*, membership: Membership, pk: int) -> PersonMerge:
+    own = own_persons(membership=membership)
+    return get_object_or_404(
+        PersonMerge.objects.filter(survivor__in=own, merged__in=own).select_related(
+            "survivor", "merged"
+        ),
+        pk=pk,
+    )
+
+
+def pending_merges(*, membership: Membership, person: Person) -> list[PersonMerge]:
+    if person.owner_agency_id != membership.agency_id:
+        return []
+    return list(
+        PersonMerge.objects.filter(
+            survivor=person,
+            state=PersonMerge.State.PROPOSED,
+            merged__in=own_persons(membership=membership),
+        )
+        .select_related("merged", "proposed_by")
+        .order_by("pk")
+    )

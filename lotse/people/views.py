@@ -13,9 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,33 +47,10 @@ from .forms import (
     suppress_errors,
     with_added_row,
 )
-from .models import DomainTransition, Household, HouseholdMember, Person, PersonMerge
+from .models import DomainTransition, Household, HouseholdMember, Person
 from .validation import country_name, language_name
 
 # --- helpers: the acting member's own records ----------------------------------------------------
-
-
-def _own_persons(membership: Membership) -> QuerySet[Person]:
-    # TODO(people): belongs in people.selectors (asked for in the report).
-    return access.persons_visible_to(membership).filter(owner_agency=membership.agency)
-
-
-def _own_person(membership: Membership, public_id: str) -> Person:
-    """A person the member's agency registered: only those may be edited or merged."""
-    person = selectors.person_get(membership=membership, public_id=public_id)
-    if person.owner_agency_id != membership.agency_id:
-        raise Http404
-    return person
-
-
-def _own_merge(membership: Membership, pk: int) -> PersonMerge:
-    own = _own_persons(membership)
-    return get_object_or_404(
-        PersonMerge.objects.filter(survivor__in=own, merged__in=own).select_related(
-            "survivor", "merged"
-        ),
-        pk=pk,
-    )
 
 
 def _viewed(
@@ -403,21 +379,6 @@ def _prospective(person: Person) -> ProspectivePerson:
     )
 
 
-def _pending_merges(membership: Membership, person: Person) -> list[PersonMerge]:
-    # TODO(people): belongs in people.selectors (asked for in the report).
-    if person.owner_agency_id != membership.agency_id:
-        return []
-    return list(
-        PersonMerge.objects.filter(
-            survivor=person,
-            state=PersonMerge.State.PROPOSED,
-            merged__in=_own_persons(membership),
-        )
-        .select_related("merged", "proposed_by")
-        .order_by("pk")
-    )
-
-
 def _candidate_label(candidate: Candidate) -> str:
     person = candidate.person
     born = date_format(person.birth_date) if person.birth_date else _("date of birth unknown")
@@ -469,7 +430,9 @@ def _person_page(
         "may_edit": may_edit,
         "may_add_status": access.may_register(membership),
         "merge_form": merge_form,
-        "pending_merges": _pending_merges(membership, person) if may_edit else [],
+        "pending_merges": selectors.pending_merges(membership=membership, person=person)
+        if may_edit
+        else [],
         "summary": error_summary(merge_form) if merge_form is not None else [],
     }
     return render(request, "people/person_detail.html", context, status=status)
@@ -510,7 +473,7 @@ def _display(form: PersonEditForm, name: str, value: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = membership_with(request, Capability.REGISTER_PERSONS)
-    person = _own_person(membership, public_id)
+    person = selectors.own_person_get(membership=membership, public_id=public_id)
     if person.merged_into_id:
         return _survivor_redirect(request, person)
     conflict: list[dict[str, str]] = []
@@ -627,7 +590,7 @@ def residence_add(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def merge(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = membership_with(request, Capability.REGISTER_PERSONS)
-    survivor = _own_person(membership, public_id)
+    survivor = selectors.own_person_get(membership=membership, public_id=public_id)
     if survivor.merged_into_id:
         return _survivor_redirect(request, survivor)
     candidates = _merge_candidates(membership, survivor)
@@ -635,7 +598,9 @@ def merge(request: HttpRequest, public_id: str) -> HttpResponse:
         request.POST, candidates=[(c.person.public_id, _candidate_label(c)) for c in candidates]
     )
     if form.is_valid():
-        merged = _own_person(membership, form.cleaned_data["merged"])
+        merged = selectors.own_person_get(
+            membership=membership, public_id=form.cleaned_data["merged"]
+        )
         try:
             services.person_merge_propose(
                 survivor=survivor,
@@ -664,7 +629,7 @@ def merge(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def merge_decide(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with(request, Capability.REGISTER_PERSONS)
-    merge_ = _own_merge(membership, pk)
+    merge_ = selectors.person_merge_get(membership=membership, pk=pk)
     form = MergeDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to confirm or to revert the merge."))
