@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,6 +32,7 @@ from lotse.cases import selectors as cases
 from lotse.cases.models import JournalEntry
 from lotse.cases.services import journal_entry_create
 from lotse.consent import policy
+from lotse.consent import selectors as consent_selectors
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose, LegalBasis
 from lotse.consent.services import (
@@ -40,7 +41,6 @@ from lotse.consent.services import (
     consent_withdraw,
     legal_basis_save,
 )
-from lotse.people import access as people_access
 from lotse.people import selectors as people
 from lotse.people.models import Person
 
@@ -282,33 +282,9 @@ def journal_entry_detail(request: HttpRequest, id: int) -> JournalEntryOut:
 # --- consents -----------------------------------------------------------------------------------
 
 
-def _consents_visible_to(membership: Membership) -> QuerySet[ConsentDeclaration]:
-    """The DPO sees the whole register; a caseworker the consents of persons they can see and
-    those their agency recorded, discloses under or receives by."""
-    consents = ConsentDeclaration.objects.all()
-    if membership.can(Capability.VIEW_CONSENT_REGISTER):
-        return consents
-    if not policy.may_read_content(membership):
-        return consents.none()
-    agency_id = membership.agency_id
-    recipients = ConsentDeclaration.recipient_agencies.through.objects.filter(
-        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
-    )
-    disclosers = ConsentDeclaration.disclosing_agencies.through.objects.filter(
-        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
-    )
-    visible_persons = people_access.persons_visible_to(membership).values("pk")
-    return consents.filter(
-        Q(recording_agency_id=agency_id)
-        | Q(subject_id__in=visible_persons)
-        | Exists(recipients)
-        | Exists(disclosers)
-    )
-
-
 def _consents(membership: Membership) -> QuerySet[ConsentDeclaration]:
     return (
-        _consents_visible_to(membership)
+        consent_selectors.consents_visible_to(membership)
         .select_related("subject")
         .prefetch_related("disclosing_agencies", "recipient_agencies")
         .order_by("-valid_from", "-pk")

@@ -49,6 +49,7 @@ class AuditAction(models.TextChoices):
     JOURNAL_ENTRY_CREATED = "journal_entry_created", _("Journal entry recorded")
     JOURNAL_ENTRY_VIEWED = "journal_entry_viewed", _("Journal entry viewed")
     ACCESS_DENIED = "access_denied", _("Access denied")
+    AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,424 @@
+"""Input schemas of the consent pages: parse and name fields; the rules live in the services.
+
+The services refuse what the law forbids (a firewall rule, a child consenting alone, a wrong
+file) with a ``ValidationError`` naming the field; :func:`apply_service_errors` puts that
+message back on the field, and :func:`error_summary` lists every error above the form, each
+naming its field. The small helpers here (KERN classes, summary, paging) serve the journal and
+the DPO pages too: both sit above this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lotse.accounts.models import Agency
+
+from . import firewall
+from .categories import DataCategory
+from .form import FORM_VERSION, LANGUAGES, TEXTS
+from .models import BreakGlass, ConsentDeclaration, ConsentPurpose
+
+# What belongs to each category, in plain words: shown beside every category choice.
+CATEGORY_HELP: dict[str, Promise] = {
+    DataCategory.IDENTITY: _("Name, date of birth, address, phone, nationality."),
+    DataCategory.RESIDENCE: _("Residence permit or toleration, its deadlines and conditions."),
+    DataCategory.LANGUAGE: _("German courses, the integration course, language level."),
+    DataCategory.EDUCATION: _("School, Kita and childcare, school attendance."),
+    DataCategory.WORK: _("Job, training, qualifications and their recognition."),
+    DataCategory.HOUSING: _("Flat or accommodation, the search for a flat, rent."),
+    DataCategory.FINANCES: _("Benefits, income, debts, applications for money."),
+    DataCategory.YOUTH_WELFARE: _("Family situation, parenting, help from the Jugendamt."),
+    DataCategory.HEALTH: _(
+        "Illness, disability, pregnancy, mental health, therapy. Specially protected."
+    ),
+    DataCategory.CASE_PLAN: _("The family's goals, the agreed steps and who does what."),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One checkbox or radio button with its plain-language explanation."""
+
+    widget: Any
+    help: str
+
+
+def explained_choices(field: forms.BoundField) -> list[Choice]:
+    return [
+        Choice(widget, str(CATEGORY_HELP.get(str(widget.data["value"]), "")))
+        for widget in field.subwidgets
+    ]
+
+
+# --- shared helpers ------------------------------------------------------------------------------
+
+
+class KernForm(forms.Form):
+    """Gives every widget the KERN-UX classes, and the error variant to fields with errors."""
+
+    _CLASSES = {
+        "select": "kern-form-input__select",
+        "checkbox": "kern-form-check__checkbox",
+        "checkboxselectmultiple": "kern-form-check__checkbox",
+        "radioselect": "kern-form-check__radio",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            kind = field.widget.__class__.__name__.lower().removesuffix("input")
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs["class"] = self._CLASSES.get(kind, "kern-form-input__input")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                if css and "--error" not in css:
+                    widget.attrs["class"] = f"{css} {css.split()[0]}--error"
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    anchor: str
+    text: str
+
+
+def error_summary(*forms_: forms.Form) -> list[SummaryItem]:
+    """Every error of the page, each naming its field and linked to it."""
+    items: list[SummaryItem] = []
+    for form in forms_:
+        if not form.is_bound or not form.errors:
+            continue
+        for name, messages in form.errors.items():
+            if name == "__all__" or name not in form.fields:
+                anchor, label = "main", ""
+            else:
+                bound = form[name]
+                anchor, label = bound.auto_id or "main", str(bound.label or name)
+            for message in messages:
+                text = (
+                    gettext("%(field)s: %(message)s") % {"field": label, "message": message}
+                    if label
+                    else str(message)
+                )
+                items.append(SummaryItem(anchor, text))
+    return items
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, anything else on the form."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for key, items in by_field.items():
+        target = key if key in form.fields else None
+        for item in items:
+            form.add_error(target, item)
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of a list whose total is known (counted from indexed parts, not by OFFSET)."""
+
+    number: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of(cls, request: HttpRequest, *, total: int, per_page: int) -> Paging:
+        try:
+            wanted = int(request.GET.get("page", "1"))
+        except ValueError:
+            wanted = 1
+        last = max(1, -(-total // per_page))
+        return cls(number=min(max(1, wanted), last), per_page=per_page, total=total)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.per_page
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous(self) -> int:
+        return self.number - 1
+
+    @property
+    def next(self) -> int:
+        return self.number + 1
+
+    @property
+    def first_shown(self) -> int:
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.end, self.total)
+
+
+# --- consents ----------------------------------------------------------------------------------
+
+
+class AgencyChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+def _agencies() -> Any:
+    return Agency.objects.filter(is_active=True).order_by("name")
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, TEXTS[code].name) for code in LANGUAGES]
+
+
+def default_valid_until() -> date:
+    return timezone.localdate() + timedelta(days=2 * 365)
+
+
+class ConsentForm(KernForm):
+    status = forms.ChoiceField(
+        label=_("What did the person decide?"),
+        choices=[
+            (ConsentDeclaration.Status.GIVEN, _("Consent given (the form is signed)")),
+            (ConsentDeclaration.Status.REQUESTED, _("Asked for, not decided yet")),
+            (ConsentDeclaration.Status.REFUSED, _("Consent refused")),
+        ],
+        initial=ConsentDeclaration.Status.GIVEN,
+        widget=forms.RadioSelect,
+    )
+    given_by = forms.ChoiceField(
+        label=_("Who gives the consent?"),
+        choices=ConsentDeclaration.GivenBy.choices,
+        initial=ConsentDeclaration.GivenBy.SUBJECT,
+        widget=forms.RadioSelect,
+        help_text=_("For a child under 15 a parent or guardian decides (§ 36 SGB I)."),
+    )
+    guardian_name = forms.CharField(
+        label=_("Name of the parent or guardian"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    recipient_agencies = AgencyChoiceField(
+        label=_("Who may receive the information?"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Name each agency. A consent for “all authorities” is not valid."),
+    )
+    disclosing_agencies = AgencyChoiceField(
+        label=_("Who may pass it on?"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for every agency that holds information about the person now."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Which information?"),
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    includes_entrusted = forms.BooleanField(
+        label=_("Includes what the person confided to the Jugendamt"),
+        required=False,
+        help_text=_(
+            "Only matters when the Jugendamt passes information on: without this, what was "
+            "confided to it stays there (§ 65 SGB VIII)."
+        ),
+    )
+    purpose = forms.ChoiceField(
+        label=_("What for?"), choices=ConsentPurpose.choices, widget=forms.RadioSelect
+    )
+    purpose_text = forms.CharField(
+        label=_("Purpose in your words"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for “Other purpose”."),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=date_input(), help_text=_("Usually two years.")
+    )
+    form_language = forms.ChoiceField(
+        label=_("Language of the form the person read"), choices=_language_choices
+    )
+    form_version = forms.CharField(label=_("Form version"), max_length=20)
+    signed_form = forms.FileField(
+        label=_("Signed form"),
+        required=False,
+        help_text=_("A scan or photo as PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "valid_from": timezone.localdate(),
+                "valid_until": default_valid_until(),
+                "form_version": FORM_VERSION,
+                "form_language": "de",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        agencies = _agencies()
+        recipients = self.fields["recipient_agencies"]
+        disclosing = self.fields["disclosing_agencies"]
+        assert isinstance(recipients, forms.ModelMultipleChoiceField)  # noqa: S101
+        assert isinstance(disclosing, forms.ModelMultipleChoiceField)  # noqa: S101
+        recipients.queryset = agencies
+        disclosing.queryset = agencies
+
+
+@dataclass(frozen=True)
+class FirewallNote:
+    text: str
+    citation: str
+
+
+def chose_foreigners_authority(data: Any) -> bool:
+    """Whether the Ausländerbehörde is among the chosen recipients (for the firewall note)."""
+    raw = data.getlist("recipient_agencies") if hasattr(data, "getlist") else []
+    ids = {str(value) for value in raw if str(value).isdigit()}
+    return bool(ids) and (
+        Agency.objects.filter(pk__in=ids, kind=Agency.Kind.FOREIGNERS_AUTHORITY).exists()
+    )
+
+
+def foreigners_authority_rules() -> list[FirewallNote]:
+    """What a consent can and cannot open to the Ausländerbehörde, with the citations."""
+    kind = Agency.Kind.FOREIGNERS_AUTHORITY
+    notes = [
+        FirewallNote(str(rule.description), rule.citation)
+        for rule in firewall.RULES
+        if kind in rule.recipient_kinds
+    ]
+    notes.append(FirewallNote(str(firewall.ENTRUSTED_DESCRIPTION), firewall.ENTRUSTED_CITATION))
+    return notes
+
+
+class WithdrawForm(KernForm):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the family asked for it by phone on 3 March."),
+        error_messages={"required": _("Give the reason for the withdrawal.")},
+    )
+
+
+class ConsentFilterForm(KernForm):
+    person = forms.CharField(
+        label=_("Lotse ID of the person"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "P-7K3M-9QX2"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("all")), *ConsentDeclaration.Status.choices],
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("all"),
+        help_text=_("Recorded by, passing on or receiving."),
+    )
+    since = forms.DateField(label=_("Valid on or after"), required=False, widget=date_input())
+    until = forms.DateField(label=_("Valid on or before"), required=False, widget=date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)  # noqa: S101
+        agency.queryset = Agency.objects.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end lies before the start."))
+        return cleaned
+
+
+# --- legal bases ---------------------------------------------------------------------------------
+
+
+class LegalBasisForm(KernForm):
+    from_kind = forms.ChoiceField(label=_("From agency kind"), choices=Agency.Kind.choices)
+    to_kind = forms.ChoiceField(label=_("To agency kind"), choices=Agency.Kind.choices)
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    citation = forms.CharField(
+        label=_("Citation"),
+        max_length=200,
+        help_text=_("The statute that allows the flow, e.g. § 50 SGB II."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+# --- emergency access ----------------------------------------------------------------------------
+
+
+class BreakGlassForm(KernForm):
+    reason = forms.CharField(
+        label=_("Why is this an emergency?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "At least 20 characters. The data-protection officer reads and reviews this reason."
+        ),
+        error_messages={"required": _("Explain the emergency.")},
+    )
+
+
+class BreakGlassReviewForm(KernForm):
+    """One per reviewed access, prefixed ``review-<id>``; the id itself travels as ``glass``."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (BreakGlass.Review.JUSTIFIED, _("Justified")),
+            (BreakGlass.Review.UNJUSTIFIED, _("Not justified (ends the access now)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

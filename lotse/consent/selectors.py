@@ -1,0 +1,210 @@
+"""Reads of the access core: consents, legal bases, emergency access — always through a scope.
+
+The consent module sits below the content it guards (DESIGN §2), so persons are reached through
+the lazy model reference ``people.Person`` and the policy, never by importing ``lotse.people``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from lotse.accounts.models import Membership
+from lotse.accounts.roles import Capability
+
+from . import policy
+from .models import BreakGlass, ConsentDeclaration, LegalBasis
+
+
+def _person_model() -> Any:
+    return apps.get_model("people", "Person")
+
+
+def _persons_visible_to(membership: Membership) -> QuerySet[Any]:
+    person = _person_model()
+    persons: QuerySet[Any] = person.objects.filter(policy.visible_q(membership, person))
+    return persons
+
+
+def subject_get(*, membership: Membership | None, public_id: str) -> Any:
+    """The person with this Lotse ID if the member may see them; 404 for missing and forbidden."""
+    if not policy.may_read_content(membership):
+        raise Http404
+    assert membership is not None  # noqa: S101 - narrowed by may_read_content
+    return get_object_or_404(
+        _persons_visible_to(membership).select_related("owner_agency"),
+        public_id=public_id.strip().upper(),
+    )
+
+
+def subject_visible(*, membership: Membership | None, subject_id: int) -> bool:
+    if not policy.may_read_content(membership):
+        return False
+    assert membership is not None  # noqa: S101 - narrowed by may_read_content
+    return _persons_visible_to(membership).filter(pk=subject_id).exists()
+
+
+def subject_id_for(public_id: str) -> int | None:
+    """The id behind a Lotse ID, without any content: for filters of the DPO's registers."""
+    value: int | None = (
+        _person_model()
+        .objects.filter(public_id=public_id.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return value
+
+
+def subject_ref(public_id: str) -> Any | None:
+    """The person behind a Lotse ID as a bare reference (id and Lotse ID, no names loaded),
+    without the content policy: for emergency access, which opens what the policy hides."""
+    return (
+        _person_model()
+        .objects.only("pk", "public_id")
+        .filter(public_id=public_id.strip().upper())
+        .first()
+    )
+
+
+# --- consents -----------------------------------------------------------------------------------
+
+
+def consents_visible_to(membership: Membership | None) -> QuerySet[ConsentDeclaration]:
+    """The DPO sees the whole register; a caseworker the consents of persons they can see and
+    those their agency recorded, discloses under or receives by."""
+    consents = ConsentDeclaration.objects.all()
+    if membership is None:
+        return consents.none()
+    if membership.can(Capability.VIEW_CONSENT_REGISTER):
+        return consents
+    if not policy.may_read_content(membership):
+        return consents.none()
+    agency_id = membership.agency_id
+    recipients = ConsentDeclaration.recipient_agencies.through.objects.filter(
+        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
+    )
+    disclosers = ConsentDeclaration.disclosing_agencies.through.objects.filter(
+        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
+    )
+    visible_persons = _persons_visible_to(membership).values("pk")
+    return consents.filter(
+        Q(recording_agency_id=agency_id)
+        | Q(subject_id__in=visible_persons)
+        | Exists(recipients)
+        | Exists(disclosers)
+    )
+
+
+@dataclass(frozen=True)
+class ConsentFilter:
+    """The DPO register's filters; every field optional."""
+
+    subject_id: int | None = None
+    status: str = ""
+    agency_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _with_status(consents: QuerySet[ConsentDeclaration], status: str) -> QuerySet[Any]:
+    """Filter by the status a person would read: a given consent past its end is expired."""
+    today = timezone.localdate()
+    given = ConsentDeclaration.Status.GIVEN
+    expired = ConsentDeclaration.Status.EXPIRED
+    if status == given:
+        return consents.filter(status=given, valid_until__gte=today)
+    if status == expired:
+        return consents.filter(Q(status=expired) | Q(status=given, valid_until__lt=today))
+    return consents.filter(status=status)
+
+
+def consent_list(
+    *, membership: Membership | None, filters: ConsentFilter | None = None
+) -> QuerySet[ConsentDeclaration]:
+    """Consents the member may see, newest first, with what a register row shows."""
+    consents = consents_visible_to(membership)
+    filters = filters or ConsentFilter()
+    if filters.subject_id is not None:
+        consents = consents.filter(subject_id=filters.subject_id)
+    if filters.status:
+        consents = _with_status(consents, filters.status)
+    if filters.agency_id is not None:
+        through_recipient = ConsentDeclaration.recipient_agencies.through.objects.filter(
+            consentdeclaration_id=OuterRef("pk"), agency_id=filters.agency_id
+        )
+        through_discloser = ConsentDeclaration.disclosing_agencies.through.objects.filter(
+            consentdeclaration_id=OuterRef("pk"), agency_id=filters.agency_id
+        )
+        consents = consents.filter(
+            Q(recording_agency_id=filters.agency_id)
+            | Exists(through_recipient)
+            | Exists(through_discloser)
+        )
+    # The period: consents valid on at least one day of it.
+    if filters.since is not None:
+        consents = consents.filter(valid_until__gte=filters.since)
+    if filters.until is not None:
+        consents = consents.filter(valid_from__lte=filters.until)
+    return (
+        consents.select_related("subject", "recording_agency", "recorded_by")
+        .prefetch_related("disclosing_agencies", "recipient_agencies")
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def consent_get(*, membership: Membership | None, consent_id: int) -> ConsentDeclaration:
+    """404 for missing and forbidden alike."""
+    return get_object_or_404(consent_list(membership=membership), pk=consent_id)
+
+
+# --- legal bases ----------------------------------------------------------------------------------
+
+
+def legal_basis_list() -> QuerySet[LegalBasis]:
+    """The register is no personal data: whoever may open the page sees all of it."""
+    return LegalBasis.objects.order_by("-is_active", "from_kind", "to_kind", "pk")
+
+
+def legal_basis_get(*, basis_id: int) -> LegalBasis:
+    return get_object_or_404(LegalBasis, pk=basis_id)
+
+
+# --- emergency access -----------------------------------------------------------------------------
+
+
+def break_glass_active(*, membership: Membership, subject_id: int) -> BreakGlass | None:
+    """The member's own running emergency access to this person, if any."""
+    return (
+        BreakGlass.objects.filter(
+            user_id=membership.user_id,
+            agency_id=membership.agency_id,
+            subject_id=subject_id,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def break_glass_queue(*, membership: Membership | None) -> QuerySet[BreakGlass]:
+    """For the DPO's review: awaiting review first, then the most recent decisions."""
+    if membership is None or not membership.can(Capability.REVIEW_BREAK_GLASS):
+        return BreakGlass.objects.none()
+    pending_first = Case(When(review=BreakGlass.Review.PENDING, then=Value(0)), default=Value(1))
+    # Only the Lotse ID of the person: the DPO sees no names.
+    return (
+        BreakGlass.objects.select_related("user", "agency", "reviewed_by")
+        .annotate(subject_public_id=F("subject__public_id"), pending_first=pending_first)
+        .order_by("pending_first", "-created_at", "-pk")
+    )
+
+
+def break_glass_get(*, membership: Membership | None, glass_id: int) -> BreakGlass:
+    return get_object_or_404(break_glass_queue(membership=membership), pk=glass_id)
