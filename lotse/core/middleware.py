@@ -20,6 +20,9 @@ class GermanFirstLocaleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if not chosen and request.path.startswith("/api/"):
+            # Programs say which language they want; people get German until they choose.
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -117,3 +117,14 @@ def test_create_api_token_for_unknown_user_fails_clearly(db):
 @given(st.text(max_size=300))
 def test_no_random_string_authenticates_or_crashes(raw):
     assert api_token_authenticate(raw=raw) is None
+
+
+def test_the_api_answers_in_the_language_the_caller_asks_for(anna):
+    raw = api_token_create(user=anna).raw
+    german = Client().get("/api/v1/persons/P-0000-0000", headers={"Authorization": f"Bearer {raw}"})
+    english = Client().get(
+        "/api/v1/persons/P-0000-0000",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
+    )
+    assert german["Content-Language"] == "de"
+    assert english["Content-Language"] == "en"
