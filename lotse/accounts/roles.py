@@ -104,7 +104,8 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
     StartPageSection(
         Capability.WRITE_CASE_CONTENT,
         _("Record a talk"),
-        _("Note a talk, call, home visit or decision in two minutes."),
+        _("Find the person, then note a talk, call, home visit or decision in two minutes."),
+        "people:search",
     ),
     StartPageSection(
         Capability.RECORD_CONSENT,
@@ -135,16 +136,25 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         Capability.VIEW_CONSENT_REGISTER,
         _("Consent register"),
         _("All consent declarations, their scope and their status."),
+        "consent:register",
     ),
     StartPageSection(
         Capability.MANAGE_LEGAL_BASES,
         _("Legal-basis register"),
         _("Which data may flow between which agencies without consent, and why."),
+        "consent:legal_bases",
+    ),
+    StartPageSection(
+        Capability.REVIEW_BREAK_GLASS,
+        _("Review emergency access"),
+        _("Check every emergency access of a team lead: was it justified?"),
+        "consent:break_glass_review",
     ),
     StartPageSection(
         Capability.VIEW_AUDIT,
         _("Audit trail"),
         _("Who saw or changed what, when, and on which basis."),
+        "privacy:audit",
     ),
     StartPageSection(
         Capability.MANAGE_AGENCY_USERS,

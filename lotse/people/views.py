@@ -48,6 +48,7 @@ from .forms import (
     with_added_row,
 )
 from .models import DomainTransition, Household, HouseholdMember, Person
+from .panels import person_panels
 from .validation import country_name, language_name
 
 # --- helpers: the acting member's own records ----------------------------------------------------
@@ -434,6 +435,7 @@ def _person_page(
         if may_edit
         else [],
         "summary": error_summary(merge_form) if merge_form is not None else [],
+        "person_panels": person_panels(),
     }
     return render(request, "people/person_detail.html", context, status=status)
 

@@ -1,9 +1,33 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from lotse.accounts.models import Agency
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
+from lotse.demo.bench_people import (
+    cross_script_suite,
+    format_plans,
+    format_quality_table,
+    latency_suite,
+    name_quality_suite,
+    search_recall_in_city,
+)
+
+QUICK_PERSONS = 2_000
+QUICK_REPEAT = 20
+QUICK_TRANSLIT = 200
+
+
+def _server_version(vendor: str) -> str:
+    if vendor == "postgresql":
+        number = int(getattr(connection, "pg_version", 0))  # e.g. 150020 for 15.20
+        return f"{number // 10000}.{number % 10000}"
+    if vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version
+    return ""
 
 
 class Command(BaseCommand):
@@ -11,9 +35,44 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=200, help="Samples per measurement.")
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=100_000,
+            help="Persons of the demo city for the search and duplicate-check timings.",
+        )
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help=f"Small sizes for a smoke run ({QUICK_PERSONS:,} persons, few samples).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["persons"] < 1:
+            raise CommandError("--persons must be at least 1.")
+        quick = options["quick"]
+        repeat = min(options["repeat"], QUICK_REPEAT) if quick else options["repeat"]
+        persons = min(options["persons"], QUICK_PERSONS) if quick else options["persons"]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.stderr.write(f"\r{stage}: {done}/{total}", ending="")
+            if done == total:
+                self.stderr.write("")
+
         with scratch_database() as vendor:
-            version = connection.cursor().connection.server_version if vendor != "sqlite" else ""
+            version = _server_version(vendor)
             title = f"Lotse bench on {vendor} {version}".strip()
-            self.stdout.write(format_table(title, foundation_suite(options["repeat"])))
+            self.stdout.write(format_table(title, foundation_suite(repeat)))
+
+            quality = name_quality_suite()
+            quality += cross_script_suite(limit=QUICK_TRANSLIT if quick else None)
+            latency = latency_suite(persons=persons, repeat=repeat, progress=progress)
+            quality.append(search_recall_in_city(Agency.objects.get(code="kim")))
+            self.stdout.write("")
+            self.stdout.write(format_quality_table(f"People: name matching ({vendor})", quality))
+            self.stdout.write("")
+            self.stdout.write(
+                format_table(f"People: search and duplicate check ({vendor})", latency.rows)
+            )
+            self.stdout.write("")
+            self.stdout.write(format_plans(latency.plans))

@@ -1,0 +1,577 @@
+"""Benchmarks of the people module (issue 3, "Measured"), run by ``lotse bench``.
+
+* ``name_quality_suite``: precision and recall of the "likely + possible" tiers on the labelled
+  pairs in ``lotse/people/data/name_pairs.tsv`` — by name alone (names.name_similarity), by
+  duplicates.score_pair, and through the whole duplicate check (candidate query + score) — and
+  recall@10 of search (register name_a, query name_b).
+* ``cross_script_suite``: recall@10 on the public Arabic-script → Latin pairs in
+  ``../shared/data/translit`` (register the Latin name, query the Arabic form). Nothing is tuned
+  to that file; it is measured as it is.
+* ``latency_suite``: at N persons of the demo city, p50/p95 of search and of the duplicate
+  check through the selectors a caseworker's request uses, beside the bare candidate query on
+  ``people_personnamekey`` that each runs, and the query plans of those candidate queries.
+
+The quality suites run before the demo city is loaded, in agencies of their own, so they
+measure matching; ``search_recall_in_city`` repeats the search recall amid the city's persons.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from lotse.accounts.models import Agency, Membership
+from lotse.people import names, selectors
+from lotse.people.duplicates import _CANDIDATES, LIKELY, POSSIBLE, ProspectivePerson, score_pair
+from lotse.people.duplicates import check_duplicates as people_check_duplicates
+from lotse.people.models import Person, PersonNameKey
+from lotse.people.search import CANDIDATES, _prefix_q, parse_query, search_persons
+
+from .bench import BenchRow, row
+from .families import generate_families, name_key_values, respell
+
+PAIRS_FILE = names.PAIRS_FILE
+TRANSLIT_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "translit" / "ar2en-test.tsv"
+
+SEARCH_P95_TARGET_MS = 50.0
+DUPLICATE_P95_TARGET_MS = 100.0
+RECALL_TARGET = 0.95
+PRECISION_TARGET = 0.90
+TOP = 10
+
+Progress = Callable[[str, int, int], None]
+
+
+# --- quality ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    what: str
+    n: int
+    precision: float | None
+    recall: float | None
+    target: str = ""
+    note: str = ""
+
+
+def format_quality_table(title: str, rows: list[QualityRow]) -> str:
+    header = f"{'measurement':<66} {'n':>5} {'precision':>9} {'recall':>7}  {'target':<26} note"
+    lines = [title, header, "-" * len(header)]
+    for r in rows:
+        precision = f"{r.precision:.3f}" if r.precision is not None else "—"
+        recall = f"{r.recall:.3f}" if r.recall is not None else "—"
+        lines.append(
+            f"{r.what:<66} {r.n:>5} {precision:>9} {recall:>7}  {r.target:<26} {r.note}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class NamePair:
+    name_a: str
+    name_b: str
+    same: bool
+    note: str
+
+
+def read_pairs(path: Path = PAIRS_FILE, limit: int | None = None) -> list[NamePair]:
+    with path.open(encoding="utf-8") as handle:
+        pairs = [
+            NamePair(r["name_a"].strip(), r["name_b"].strip(), r["same"].strip() == "1", r["note"])
+            for r in csv.DictReader(handle, delimiter="\t")
+            if r.get("name_a") and r.get("name_b")
+        ]
+    return pairs[:limit] if limit is not None else pairs
+
+
+_FAMILY_PARTICLES = frozenset({"al", "el", "bin", "ibn", "ben", "abu", "von", "van", "de"})
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """'AL-HASSAN, Mohammed' → ('Mohammed', 'AL-HASSAN'); 'Mohammad Al Hassan' →
+    ('Mohammad', 'Al Hassan'); a single word is a family name without given names."""
+    if "," in full:
+        family, _, given = full.partition(",")
+        return given.strip(), family.strip()
+    parts = full.split()
+    if len(parts) <= 1:
+        return "", full.strip()
+    if len(parts) >= 3 and parts[-2].lower() in _FAMILY_PARTICLES:
+        return " ".join(parts[:-2]), " ".join(parts[-2:])
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _is_latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text)
+
+
+def prospective(full: str) -> ProspectivePerson:
+    given, family = split_name(full)
+    return ProspectivePerson(
+        given_names=given, family_name=family, native_name="" if _is_latin(full) else full
+    )
+
+
+def register_names(agency: Agency, full_names: Iterable[str]) -> dict[str, int]:
+    """One person per distinct name in ``agency``, indexed as the services index them."""
+    wanted = list(dict.fromkeys(n for n in full_names if n.strip()))
+    persons = []
+    for full in wanted:
+        given, family = split_name(full)
+        persons.append(
+            Person(
+                owner_agency=agency,
+                given_names=given,
+                family_name=family,
+                native_name="" if _is_latin(full) else full,
+            )
+        )
+    Person.objects.bulk_create(persons)
+    keys = [
+        PersonNameKey(person=p, kind=kind, value=value)
+        for p in persons
+        for kind, value in name_key_values(
+            given_names=p.given_names,
+            family_name=p.family_name,
+            aliases=[],
+            native_name=p.native_name,
+        )
+    ]
+    PersonNameKey.objects.bulk_create(keys, batch_size=2000)
+    return {full: p.pk for full, p in zip(wanted, persons, strict=True)}
+
+
+def _bench_agency(code: str, name: str) -> Agency:
+    agency, _ = Agency.objects.get_or_create(
+        code=code, defaults={"name": name, "kind": Agency.Kind.OTHER}
+    )
+    return agency
+
+
+def _precision_recall(predicted: list[bool], truth: list[bool]) -> tuple[float, float, str]:
+    tp = sum(p and t for p, t in zip(predicted, truth, strict=True))
+    fp = sum(p and not t for p, t in zip(predicted, truth, strict=True))
+    fn = sum(t and not p for p, t in zip(predicted, truth, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall, f"tp={tp} fp={fp} fn={fn}"
+
+
+def _verdict(precision: float | None, recall: float | None) -> str:
+    ok = (recall is None or recall >= RECALL_TARGET) and (
+        precision is None or precision >= PRECISION_TARGET
+    )
+    return ("ok" if ok else "MISSED") + " (R ≥ 0.95 at P ≥ 0.9)"
+
+
+def search_recall(
+    scope: QuerySet[Person], queries: list[tuple[str, int]], *, top: int = TOP
+) -> tuple[float, float, list[str]]:
+    """recall@top and recall@1 of (query, expected person id) pairs; the misses for reading."""
+    at_top = at_one = 0
+    misses = []
+    for query, expected in queries:
+        hits = [hit.person.pk for hit in search_persons(scope, query, limit=top)]
+        if expected in hits:
+            at_top += 1
+            at_one += hits[0] == expected
+        else:
+            misses.append(query)
+    total = max(1, len(queries))
+    return at_top / total, at_one / total, misses
+
+
+def name_quality_suite(*, limit: int | None = None, path: Path = PAIRS_FILE) -> list[QualityRow]:
+    pairs = read_pairs(path, limit)
+    truth = [p.same for p in pairs]
+    positives = sum(truth)
+    rows = []
+
+    threshold = names.LIKELY_OR_POSSIBLE_THRESHOLD
+    predicted = [names.name_similarity(p.name_a, p.name_b) >= threshold for p in pairs]
+    precision, recall, counts = _precision_recall(predicted, truth)
+    rows.append(
+        QualityRow(
+            f"pairs: name only, name_similarity ≥ {threshold}",
+            len(pairs),
+            precision,
+            recall,
+            _verdict(precision, recall),
+            counts,
+        )
+    )
+
+    predicted = []
+    for p in pairs:
+        given, family = split_name(p.name_a)
+        existing = Person(
+            given_names=given,
+            family_name=family,
+            native_name="" if _is_latin(p.name_a) else p.name_a,
+        )
+        score, _ = score_pair(prospective(p.name_b), existing)
+        predicted.append(score >= POSSIBLE)
+    precision, recall, counts = _precision_recall(predicted, truth)
+    rows.append(
+        QualityRow(
+            f"pairs: duplicates.score_pair ≥ {POSSIBLE} (no birth data)",
+            len(pairs),
+            precision,
+            recall,
+            _verdict(precision, recall),
+            counts,
+        )
+    )
+
+    # Through the database: every name_a (positives and hard negatives) is a person of one
+    # agency; the duplicate check for name_b must find the pair's person exactly when same=1.
+    agency = _bench_agency("bench-pairs", "Bench: labelled name pairs")
+    person_of = register_names(agency, (p.name_a for p in pairs))
+    scope = Person.objects.filter(owner_agency=agency)
+    predicted = []
+    for p in pairs:
+        report = people_check_duplicates(prospective(p.name_b), scope)
+        predicted.append(any(c.person.pk == person_of[p.name_a] for c in report.in_scope))
+    precision, recall, counts = _precision_recall(predicted, truth)
+    likely = f"tiers likely ≥ {LIKELY} + possible ≥ {POSSIBLE}"
+    rows.append(
+        QualityRow(
+            "pairs: duplicate check (candidate query + score)",
+            len(pairs),
+            precision,
+            recall,
+            _verdict(precision, recall),
+            f"{counts}; {likely}",
+        )
+    )
+
+    queries = [(p.name_b, person_of[p.name_a]) for p in pairs if p.same]
+    at_top, at_one, misses = search_recall(scope, queries)
+    rows.append(
+        QualityRow(
+            f"pairs: search recall@{TOP} (register name_a, query name_b)",
+            positives,
+            None,
+            at_top,
+            "ok (≥ 0.95)" if at_top >= RECALL_TARGET else "MISSED (≥ 0.95)",
+            f"recall@1={at_one:.3f}; {len(person_of)} persons incl. hard negatives"
+            + (f"; misses e.g. {', '.join(misses[:3])}" if misses else ""),
+        )
+    )
+    return rows
+
+
+def read_translit(path: Path = TRANSLIT_FILE, limit: int | None = None) -> list[tuple[str, str]]:
+    pairs = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            arabic, _, latin = line.rstrip("\n").partition("\t")
+            if arabic.strip() and latin.strip():
+                pairs.append((arabic.strip(), latin.strip()))
+    return pairs[:limit] if limit is not None else pairs
+
+
+def cross_script_suite(*, limit: int | None = None, path: Path = TRANSLIT_FILE) -> list[QualityRow]:
+    what = f"cross-script: search recall@{TOP} ({path.name}, Arabic → Latin)"
+    if not path.exists():
+        return [QualityRow(what, 0, None, None, "", f"not measured: {path} is missing")]
+    pairs = read_translit(path, limit)
+    agency = _bench_agency("bench-translit", "Bench: Arabic-script pairs")
+    person_of = register_names(agency, (latin.title() for _, latin in pairs))
+    scope = Person.objects.filter(owner_agency=agency)
+    queries = [(arabic, person_of[latin.title()]) for arabic, latin in pairs]
+    at_top, at_one, _ = search_recall(scope, queries)
+    return [
+        QualityRow(
+            what,
+            len(queries),
+            None,
+            at_top,
+            "reported, not a target",
+            f"recall@1={at_one:.3f}; {len(person_of)} persons, one word each; not tuned to it",
+        )
+    ]
+
+
+def search_recall_in_city(
+    agency: Agency, *, limit: int | None = None, path: Path = PAIRS_FILE
+) -> QualityRow:
+    """Search recall of the labelled pairs among the persons an agency of the city holds."""
+    pairs = [p for p in read_pairs(path, limit) if p.same]
+    person_of = register_names(agency, (p.name_a for p in pairs))
+    scope = Person.objects.filter(owner_agency=agency)
+    held = scope.count()
+    at_top, at_one, _ = search_recall(scope, [(p.name_b, person_of[p.name_a]) for p in pairs])
+    return QualityRow(
+        f"pairs: search recall@{TOP} amid the city ({agency.code}: {held:,} persons)",
+        len(pairs),
+        None,
+        at_top,
+        "ok (≥ 0.95)" if at_top >= RECALL_TARGET else "MISSED (≥ 0.95)",
+        f"recall@1={at_one:.3f}",
+    )
+
+
+# --- latency ----------------------------------------------------------------------------------
+
+
+def search_candidate_query(scope: QuerySet[Person], raw: str) -> QuerySet[Any, Any] | None:
+    """The database query of ``search_persons`` stage 1, built as search.py builds it."""
+    query = parse_query(raw)
+    if query.is_empty:
+        return None
+    live = scope.filter(merged_into__isnull=True)
+    if query.public_id:
+        return live.filter(public_id=query.public_id).values("pk")[:1]
+    if query.birth_date:
+        live = live.filter(Q(birth_date=query.birth_date) | Q(birth_year=query.birth_date.year))
+    elif query.birth_year:
+        live = live.filter(birth_year=query.birth_year)
+    if not (query.keys or query.prefixes):
+        return live.order_by("family_name", "given_names", "pk").values("pk")[:25]
+    conditions = Q(kind=PersonNameKey.Kind.KEY, value__in=query.keys) if query.keys else Q()
+    for prefix in query.prefixes:
+        conditions |= _prefix_q(prefix)
+    return (
+        PersonNameKey.objects.filter(conditions, person__in=live.values("pk"))
+        .values("person_id")
+        .annotate(hits=Count("value", distinct=True))
+        .order_by("-hits", "person_id")[:CANDIDATES]
+    )
+
+
+def duplicate_candidate_query(new: ProspectivePerson) -> QuerySet[Any, Any] | None:
+    """The database query of the duplicate check (duplicates._candidate_ids), keys precomputed."""
+    keys: set[str] = set()
+    spellings = [f"{new.given_names} {new.family_name}", *new.aliases]
+    if new.native_name:
+        spellings.append(new.native_name)
+    for spelling in spellings:
+        keys.update(names.query_keys(spelling))
+    if not keys:
+        return None
+    return (
+        PersonNameKey.objects.filter(kind=PersonNameKey.Kind.KEY, value__in=sorted(keys))
+        .values("person_id")
+        .annotate(hits=Count("value", distinct=True))
+        .filter(hits__gte=min(2, len(keys)))
+        .order_by("-hits", "person_id")[:_CANDIDATES]
+    )
+
+
+SEARCH_KINDS = (
+    "variant spelling",
+    "partial names",
+    "either order",
+    "name + birth year",
+    "native script",
+    "public ID",
+    "family name only",
+)
+
+
+def _search_query(rng: random.Random, kind: str, person: Person) -> str:
+    given = person.given_names or person.family_name
+    family = person.family_name
+    if kind == "variant spelling":
+        return f"{respell(rng, given)} {respell(rng, family)}"
+    if kind == "partial names":
+        return f"{given.split()[0][:3]} {family[:4]}"
+    if kind == "either order":
+        return f"{family} {given}"
+    if kind == "name + birth year":
+        year = person.birth_year or ""
+        return f"{respell(rng, given)} {family} {year}".strip()
+    if kind == "native script":
+        return person.native_name or f"{respell(rng, given)} {respell(rng, family)}"
+    if kind == "public ID":
+        return person.public_id.lower() if rng.random() < 0.3 else person.public_id
+    return family
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def _sample(scope: QuerySet[Person], rng: random.Random, count: int) -> list[Person]:
+    ids = sorted(scope.values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(count, len(ids)))
+    by_pk = Person.objects.in_bulk(chosen)
+    return [by_pk[pk] for pk in chosen]
+
+
+@dataclass(frozen=True)
+class LatencyReport:
+    rows: list[BenchRow]
+    plans: list[tuple[str, str]]
+
+
+def _ratio_note(full: list[float], bare: list[float], target_ms: float) -> str:
+    full_p95 = row("", full).p95_ms
+    bare_p95 = row("", bare).p95_ms
+    verdict = "ok" if full_p95 <= target_ms else "MISSED"
+    ratio = full_p95 / bare_p95 if bare_p95 else float("inf")
+    return f"target p95 ≤ {target_ms:.0f} ms: {verdict}; p95 ratio to bare query {ratio:.1f}×"
+
+
+def latency_suite(
+    *, persons: int, repeat: int, seed: int = 2017, progress: Progress | None = None
+) -> LatencyReport:
+    from lotse.demo.services import demo_city_seed
+
+    families = max(1, round(persons / 2.5))
+    started = time.perf_counter()
+    seeded = demo_city_seed(families=families, seed=seed, progress=progress)
+    elapsed = (time.perf_counter() - started) * 1000
+    total_persons = Person.objects.count()
+    rows = [
+        BenchRow(
+            f"seed: {seeded.families_created:,} families (demo_city_seed)",
+            1,
+            elapsed,
+            elapsed,
+            f"{seeded.persons_created:,} persons, "
+            f"{PersonNameKey.objects.count():,} name keys, "
+            f"{seeded.persons_created / max(elapsed / 1000, 1e-9):,.0f} persons/s",
+        )
+    ]
+
+    membership = (
+        Membership.objects.select_related("agency", "user")
+        .filter(user__username="kim", agency__code="kim", role="caseworker")
+        .get()
+    )
+    scope = Person.objects.filter(owner_agency=membership.agency)
+    rng = random.Random(seed + 1)
+    queries = max(len(SEARCH_KINDS), repeat)
+    sample = _sample(scope, rng, queries)
+    planned = [(SEARCH_KINDS[i % len(SEARCH_KINDS)], p) for i, p in enumerate(sample)]
+    texts = [(kind, _search_query(rng, kind, p), p.pk) for kind, p in planned]
+
+    def search(text: str) -> list[object]:
+        return list(selectors.person_search(membership=membership, query=text, limit=TOP))
+
+    for _, text, _ in texts[:5]:  # warm caches and connections
+        search(text)
+    full: list[float] = []
+    bare: list[float] = []
+    per_kind: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
+    found = 0
+    found_per_kind: dict[str, int] = dict.fromkeys(SEARCH_KINDS, 0)
+    for kind, text, expected in texts:
+        start = time.perf_counter()
+        hits = selectors.person_search(membership=membership, query=text, limit=TOP)
+        took = (time.perf_counter() - start) * 1000
+        full.append(took)
+        per_kind[kind].append(took)
+        is_found = any(hit.person.pk == expected for hit in hits)
+        found += is_found
+        found_per_kind[kind] += is_found
+        candidate = search_candidate_query(scope, text)
+        if candidate is not None:
+            bare.append(_timed(lambda q=candidate: list(q.all())))  # type: ignore[misc]
+    rows.append(
+        row(
+            f"search: mixed queries at {total_persons:,} persons",
+            full,
+            _ratio_note(full, bare, SEARCH_P95_TARGET_MS)
+            + f"; person in top {TOP}: {found / len(texts):.0%}",
+        )
+    )
+    rows.append(row("  bare candidate query (people_personnamekey)", bare, "SQL only"))
+    for kind in SEARCH_KINDS:
+        if per_kind[kind]:
+            share = found_per_kind[kind] / len(per_kind[kind])
+            rows.append(
+                row(f"  search: {kind}", per_kind[kind], f"person in top {TOP}: {share:.0%}")
+            )
+
+    # Duplicate check on registration: half look like a person of the own agency in another
+    # spelling, a quarter like persons of other agencies, a quarter are new (namesakes occur).
+    others = _sample(Person.objects.exclude(owner_agency=membership.agency), rng, queries // 4)
+    new_people = [m for f in generate_families(queries // 4, seed=seed + 99) for m in f.members[:1]]
+    prospects: list[ProspectivePerson] = []
+    for person in [*sample[: queries // 2], *others]:
+        given = respell(rng, person.given_names) if person.given_names else ""
+        prospects.append(
+            ProspectivePerson(
+                given_names=given,
+                family_name=respell(rng, person.family_name),
+                birth_date=person.birth_date,
+                birth_date_precision=person.birth_date_precision,
+                sex=person.sex,
+                nationalities=tuple(person.nationalities),
+            )
+        )
+    prospects += [
+        ProspectivePerson(
+            given_names=m.given_names,
+            family_name=m.family_name,
+            birth_date=m.birth_date,
+            birth_date_precision=m.birth_date_precision,
+            sex=m.sex,
+            nationalities=(m.country,),
+        )
+        for m in new_people
+    ]
+    for new in prospects[:5]:
+        selectors.duplicate_check(membership=membership, prospective=new)
+    full, bare = [], []
+    flagged = 0
+    for new in prospects:
+        start = time.perf_counter()
+        report = selectors.duplicate_check(membership=membership, prospective=new)
+        full.append((time.perf_counter() - start) * 1000)
+        flagged += not report.is_empty
+        candidate = duplicate_candidate_query(new)
+        if candidate is not None:
+            bare.append(_timed(lambda q=candidate: list(q.all())))  # type: ignore[misc]
+    rows.append(
+        row(
+            "duplicate check (selectors.duplicate_check)",
+            full,
+            _ratio_note(full, bare, DUPLICATE_P95_TARGET_MS)
+            + f"; with a candidate or hint: {flagged / max(1, len(prospects)):.0%}",
+        )
+    )
+    rows.append(row("  bare candidate query (people_personnamekey)", bare, "SQL only"))
+
+    example = sample[0] if sample else None
+    plans: list[tuple[str, str]] = []
+    search_text = (
+        f"{respell(rng, example.given_names)} {respell(rng, example.family_name)}"
+        if example
+        else "Muhammad Alhasan"
+    )
+    for label, text in (
+        (f"search candidate query for {search_text!r}", search_text),
+        ("search candidate query for a partial name 'moh al'", "moh al"),
+    ):
+        candidate = search_candidate_query(scope, text)
+        if candidate is not None:
+            plans.append((label, candidate.explain()))
+    if prospects:
+        candidate = duplicate_candidate_query(prospects[0])
+        if candidate is not None:
+            name = f"{prospects[0].given_names} {prospects[0].family_name}"
+            plans.append((f"duplicate candidate query for {name!r}", candidate.explain()))
+    return LatencyReport(rows, plans)
+
+
+def format_plans(plans: list[tuple[str, str]]) -> str:
+    lines = ["Query plans of the candidate queries"]
+    for label, plan in plans:
+        lines.append(f"-- {label}")
+        lines.extend(f"   {line}" for line in plan.splitlines())
+    return "\n".join(lines)
