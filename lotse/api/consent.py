@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -44,53 +43,16 @@ from lotse.consent.services import (
 from lotse.people import selectors as people
 from lotse.people.models import Person
 
-from .auth import BearerTokenAuth, LotseSessionAuth
-from .people import ERRORS, MAX_PAGE, InputSchema, Page, invalid_input_as_422, requires
+from .auth import acting_membership as _membership
+from .auth import acting_user as _actor
+from .auth import requires
+from .people import ERRORS, MAX_PAGE, InputSchema, Page, invalid_input_as_422
 from .schemas import ListOut
 
 router = Router(tags=["access"])
 
 
 # --- access: one of several capabilities, checked before the body is read ----------------------
-
-
-class _AnyCapabilityCheck:
-    """Like ``people.requires`` but for endpoints open to more than one capability (e.g. the
-    consent register: caseworkers with content access and the DPO)."""
-
-    capabilities: frozenset[Capability]
-
-    def authenticate(self, request: HttpRequest, key: Any) -> Any:
-        result = super().authenticate(request, key)  # type: ignore[misc]
-        if result is not None:
-            membership: Membership | None = getattr(request, "membership", None)
-            if membership is None or not any(membership.can(c) for c in self.capabilities):
-                raise Http404
-        return result
-
-
-@cache
-def requires_any(*capabilities: Capability) -> list[Any]:
-    # Same class names as the API's authenticators, so OpenAPI shows one security scheme each.
-    return [
-        type(
-            base.__name__,
-            (_AnyCapabilityCheck, base),
-            {"capabilities": frozenset(capabilities)},
-        )()
-        for base in (BearerTokenAuth, LotseSessionAuth)
-    ]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None:  # pragma: no cover - the capability check came first
-        raise Http404
-    return membership
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # authenticated by the capability check
 
 
 def _body_error(loc: Sequence[str | int], message: str) -> ValidationError:
@@ -373,7 +335,7 @@ READ_CONSENTS = (Capability.READ_CASE_CONTENT, Capability.VIEW_CONSENT_REGISTER)
 @router.get(
     "/consents",
     response={200: ListOut[ConsentOut], **ERRORS},
-    auth=requires_any(*READ_CONSENTS),
+    auth=requires(*READ_CONSENTS),
     tags=["consents"],
     summary="Consent declarations you may see; filter with ?person=",
 )
@@ -435,7 +397,7 @@ def consent_create(request: HttpRequest, payload: ConsentIn) -> Status[ConsentOu
 @router.get(
     "/consents/{id}",
     response={200: ConsentOut, **ERRORS},
-    auth=requires_any(*READ_CONSENTS),
+    auth=requires(*READ_CONSENTS),
     tags=["consents"],
     summary="A consent declaration",
 )
@@ -549,7 +511,7 @@ def _save_basis(
 @router.get(
     "/legal-bases",
     response={200: ListOut[LegalBasisOut], **ERRORS},
-    auth=requires_any(Capability.READ_CASE_CONTENT, Capability.MANAGE_LEGAL_BASES),
+    auth=requires(Capability.READ_CASE_CONTENT, Capability.MANAGE_LEGAL_BASES),
     tags=["legal bases"],
     summary="The legal-basis register: flows a statute allows without consent",
 )

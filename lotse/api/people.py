@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -22,7 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from pydantic import ConfigDict, field_validator
 
-from lotse.accounts.models import Membership, User
+from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
@@ -49,7 +48,9 @@ from lotse.people.models import (
 from lotse.people.search import CANDIDATES
 from lotse.people.validation import country_codes
 
-from .auth import BearerTokenAuth, LotseSessionAuth
+from .auth import acting_membership as _membership
+from .auth import acting_user as _actor
+from .auth import requires
 from .schemas import ErrorOut, ListOut
 
 router = Router(tags=["people"])
@@ -58,46 +59,6 @@ MAX_PAGE = 500
 
 
 # --- access: capability checked before anything of the request is read ----------------------
-
-
-class _CapabilityCheck:
-    """Mixed into the API's authenticators: after signing in, demand one capability.
-
-    Checked during authentication, i.e. before ninja reads the body, so a caller without the
-    capability gets the same 404 whatever they send: the API cannot be probed for what exists
-    or for how input is validated.
-    """
-
-    capability: Capability
-
-    def authenticate(self, request: HttpRequest, key: Any) -> Any:
-        result = super().authenticate(request, key)  # type: ignore[misc]
-        if result is not None:
-            membership: Membership | None = getattr(request, "membership", None)
-            if membership is None or not membership.can(self.capability):
-                raise Http404
-        return result
-
-
-@cache
-def requires(capability: Capability) -> list[Any]:
-    # The classes keep the names of the API's own authenticators: OpenAPI names security
-    # schemes after the class, so one "Authorize" in the docs covers every endpoint.
-    return [
-        type(base.__name__, (_CapabilityCheck, base), {"capability": capability})()
-        for base in (BearerTokenAuth, LotseSessionAuth)
-    ]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None:  # pragma: no cover - the capability check came first
-        raise Http404
-    return membership
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # authenticated by the capability check
 
 
 # --- errors: the services' ValidationError becomes the API's 422 -----------------------------
