@@ -1,10 +1,11 @@
 """Synthetic families of the demo city: deterministic, realistic and fast to load.
 
 ``generate_families`` is pure: ``random.Random(seed)`` and a reference day give the same
-families in the same order, whatever the database holds. ``load_families`` writes them with
-``bulk_create`` (persons, households, members, languages, residence histories, changes of
-benefit regime and the search tokens), so 40,000 families load in minutes; the services of the
-people module write one row and one audit event at a time and are meant for caseworkers.
+families in the same order, whatever the database holds. ``load_families`` writes them in bulk
+(persons, households, members, languages, residence histories, changes of benefit regime and
+the search tokens; COPY on PostgreSQL, one prepared INSERT on SQLite): 40,000 families load
+in about a minute; the services of the people module write one row and one audit
+event at a time and are meant for caseworkers. One DEMO_SEEDED audit event covers the load.
 
 What the families look like, and why:
 
