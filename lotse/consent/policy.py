@@ -154,19 +154,25 @@ class _Branches:
     closed: bool  # True: nothing beyond the own agency's items can be visible
 
 
-def _branches(membership: Membership, model: type[Model]) -> _Branches:
+def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _Branches:
+    """``prefix`` reaches the item through a relation, e.g. "person__" from name keys."""
     compartment = compartment_of(model)
     context = _context(membership)
-    own = Q(owner_agency_id=context.agency_id)
+
+    def at(field: str) -> str:
+        return prefix + field
+
+    own = Q(**{at("owner_agency_id"): context.agency_id})
     allowed_categories = set(DataCategory.values) - context.blocked
     active = _active_grants(context)
     grants = active.filter(
-        subject_id=OuterRef(compartment.subject), disclosing_agency_id=OuterRef("owner_agency_id")
+        subject_id=OuterRef(at(compartment.subject)),
+        disclosing_agency_id=OuterRef(at("owner_agency_id")),
     )
     closed = False
     if compartment.category is None:
-        grants = grants.filter(category=OuterRef("category"))
-        category_ok = Q(category__in=allowed_categories)
+        grants = grants.filter(category=OuterRef(at("category")))
+        category_ok = Q(**{at("category__in"): allowed_categories})
     else:
         closed = compartment.category not in allowed_categories
         grants = grants.filter(category=compartment.category)
@@ -174,10 +180,10 @@ def _branches(membership: Membership, model: type[Model]) -> _Branches:
         category_ok = Q()
 
     if compartment.entrusted:
-        by_consent = (Q(entrusted=False) & Exists(grants)) | (
-            Q(entrusted=True) & Exists(grants.filter(includes_entrusted=True))
+        by_consent = (Q(**{at("entrusted"): False}) & Exists(grants)) | (
+            Q(**{at("entrusted"): True}) & Exists(grants.filter(includes_entrusted=True))
         )
-        not_entrusted = Q(entrusted=False)
+        not_entrusted = Q(**{at("entrusted"): False})
     else:
         by_consent = Q(Exists(grants))
         not_entrusted = Q()
@@ -188,13 +194,13 @@ def _branches(membership: Membership, model: type[Model]) -> _Branches:
         if category not in open_categories or not sources:
             continue
         if compartment.category is None:
-            others |= Q(category=category, owner_agency_id__in=sources)
+            others |= Q(**{at("category"): category, at("owner_agency_id__in"): sources})
         elif compartment.category == category:
-            others |= Q(owner_agency_id__in=sources)
+            others |= Q(**{at("owner_agency_id__in"): sources})
     if context.break_glass_subjects:
-        glass = Q(**{f"{compartment.subject}__in": list(context.break_glass_subjects)})
+        glass = Q(**{at(f"{compartment.subject}__in"): list(context.break_glass_subjects)})
         if compartment.category is None:
-            glass &= Q(category__in=open_categories)
+            glass &= Q(**{at("category__in"): open_categories})
         elif compartment.category not in open_categories:
             glass = NOTHING
         others |= glass
@@ -209,12 +215,16 @@ def _branches(membership: Membership, model: type[Model]) -> _Branches:
     )
 
 
-def visible_q(membership: Membership | None, model: type[Model]) -> Q:
-    """The items of ``model`` the member may see, as one filter."""
+def visible_q(membership: Membership | None, model: type[Model], *, prefix: str = "") -> Q:
+    """The items of ``model`` the member may see, as one filter.
+
+    With ``prefix`` the filter applies to rows that reach the item through a relation (search
+    filters name keys by ``person__``), so the database can start from the smaller side.
+    """
     if not may_read_content(membership):
         return NOTHING
     assert membership is not None  # noqa: S101 - narrowed by may_read_content
-    parts = _branches(membership, model)
+    parts = _branches(membership, model, prefix)
     if parts.closed:
         return parts.own
     return parts.own | (parts.category_ok & (parts.by_consent | parts.others))

@@ -26,14 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from lotse.accounts.models import Agency, Membership
+from lotse.accounts.models import Agency, Membership, User
+from lotse.accounts.roles import Role
 from lotse.people import names, selectors
-from lotse.people.duplicates import _CANDIDATES, LIKELY, POSSIBLE, ProspectivePerson, score_pair
+from lotse.people.duplicates import LIKELY, POSSIBLE, ProspectivePerson, score_pair
+from lotse.people.duplicates import candidate_query as duplicate_candidates
 from lotse.people.duplicates import check_duplicates as people_check_duplicates
 from lotse.people.models import Person, PersonNameKey
-from lotse.people.search import CANDIDATES, _prefix_q, parse_query, search_persons
+from lotse.people.search import candidate_query, parse_query, search_persons, token_conditions
 
 from .bench import BenchRow, row
 from .families import generate_families, name_key_values, respell
@@ -157,6 +159,13 @@ def _bench_agency(code: str, name: str) -> Agency:
     return agency
 
 
+def _caseworker_of(agency: Agency) -> Membership:
+    """A caseworker of the agency: search runs as a member, through the access policy."""
+    user, _ = User.objects.get_or_create(username=f"bench-{agency.code}")
+    membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=Role.CASEWORKER)
+    return membership
+
+
 def _precision_recall(predicted: list[bool], truth: list[bool]) -> tuple[float, float, str]:
     tp = sum(p and t for p, t in zip(predicted, truth, strict=True))
     fp = sum(p and not t for p, t in zip(predicted, truth, strict=True))
@@ -174,13 +183,13 @@ def _verdict(precision: float | None, recall: float | None) -> str:
 
 
 def search_recall(
-    scope: QuerySet[Person], queries: list[tuple[str, int]], *, top: int = TOP
+    membership: Membership, queries: list[tuple[str, int]], *, top: int = TOP
 ) -> tuple[float, float, list[str]]:
     """recall@top and recall@1 of (query, expected person id) pairs; the misses for reading."""
     at_top = at_one = 0
     misses = []
     for query, expected in queries:
-        hits = [hit.person.pk for hit in search_persons(scope, query, limit=top)]
+        hits = [hit.person.pk for hit in search_persons(membership, query, limit=top)]
         if expected in hits:
             at_top += 1
             at_one += hits[0] == expected
@@ -255,7 +264,7 @@ def name_quality_suite(*, limit: int | None = None, path: Path = PAIRS_FILE) -> 
     )
 
     queries = [(p.name_b, person_of[p.name_a]) for p in pairs if p.same]
-    at_top, at_one, misses = search_recall(scope, queries)
+    at_top, at_one, misses = search_recall(_caseworker_of(agency), queries)
     rows.append(
         QualityRow(
             f"pairs: search recall@{TOP} (register name_a, query name_b)",
@@ -287,9 +296,8 @@ def cross_script_suite(*, limit: int | None = None, path: Path = TRANSLIT_FILE) 
     pairs = read_translit(path, limit)
     agency = _bench_agency("bench-translit", "Bench: Arabic-script pairs")
     person_of = register_names(agency, (latin.title() for _, latin in pairs))
-    scope = Person.objects.filter(owner_agency=agency)
     queries = [(arabic, person_of[latin.title()]) for arabic, latin in pairs]
-    at_top, at_one, _ = search_recall(scope, queries)
+    at_top, at_one, _ = search_recall(_caseworker_of(agency), queries)
     return [
         QualityRow(
             what,
@@ -310,7 +318,8 @@ def search_recall_in_city(
     person_of = register_names(agency, (p.name_a for p in pairs))
     scope = Person.objects.filter(owner_agency=agency)
     held = scope.count()
-    at_top, at_one, _ = search_recall(scope, [(p.name_b, person_of[p.name_a]) for p in pairs])
+    pairs_to_find = [(p.name_b, person_of[p.name_a]) for p in pairs]
+    at_top, at_one, _ = search_recall(_caseworker_of(agency), pairs_to_find)
     return QualityRow(
         f"pairs: search recall@{TOP} amid the city ({agency.code}: {held:,} persons)",
         len(pairs),
@@ -324,48 +333,18 @@ def search_recall_in_city(
 # --- latency ----------------------------------------------------------------------------------
 
 
-def search_candidate_query(scope: QuerySet[Person], raw: str) -> QuerySet[Any, Any] | None:
-    """The database query of ``search_persons`` stage 1, built as search.py builds it."""
+def search_candidate_query(membership: Membership, raw: str) -> QuerySet[Any, Any] | None:
+    """The database query of ``search_persons`` stage 1, exactly as search.py runs it."""
     query = parse_query(raw)
-    if query.is_empty:
+    conditions = token_conditions(query.text) if query.text else []
+    if query.is_empty or query.public_id or not conditions:
         return None
-    live = scope.filter(merged_into__isnull=True)
-    if query.public_id:
-        return live.filter(public_id=query.public_id).values("pk")[:1]
-    if query.birth_date:
-        live = live.filter(Q(birth_date=query.birth_date) | Q(birth_year=query.birth_date.year))
-    elif query.birth_year:
-        live = live.filter(birth_year=query.birth_year)
-    if not (query.keys or query.prefixes):
-        return live.order_by("family_name", "given_names", "pk").values("pk")[:25]
-    conditions = Q(kind=PersonNameKey.Kind.KEY, value__in=query.keys) if query.keys else Q()
-    for prefix in query.prefixes:
-        conditions |= _prefix_q(prefix)
-    return (
-        PersonNameKey.objects.filter(conditions, person__in=live.values("pk"))
-        .values("person_id")
-        .annotate(hits=Count("value", distinct=True))
-        .order_by("-hits", "person_id")[:CANDIDATES]
-    )
+    return candidate_query(membership, query, conditions)
 
 
 def duplicate_candidate_query(new: ProspectivePerson) -> QuerySet[Any, Any] | None:
-    """The database query of the duplicate check (duplicates._candidate_ids), keys precomputed."""
-    keys: set[str] = set()
-    spellings = [f"{new.given_names} {new.family_name}", *new.aliases]
-    if new.native_name:
-        spellings.append(new.native_name)
-    for spelling in spellings:
-        keys.update(names.query_keys(spelling))
-    if not keys:
-        return None
-    return (
-        PersonNameKey.objects.filter(kind=PersonNameKey.Kind.KEY, value__in=sorted(keys))
-        .values("person_id")
-        .annotate(hits=Count("value", distinct=True))
-        .filter(hits__gte=min(2, len(keys)))
-        .order_by("-hits", "person_id")[:_CANDIDATES]
-    )
+    """The database query of the duplicate check, exactly as duplicates.py runs it."""
+    return duplicate_candidates(new)
 
 
 SEARCH_KINDS = (
@@ -478,7 +457,7 @@ def latency_suite(
         is_found = any(hit.person.pk == expected for hit in hits)
         found += is_found
         found_per_kind[kind] += is_found
-        candidate = search_candidate_query(scope, text)
+        candidate = search_candidate_query(membership, text)
         if candidate is not None:
             bare.append(_timed(lambda q=candidate: list(q.all())))  # type: ignore[misc]
     rows.append(
@@ -558,7 +537,7 @@ def latency_suite(
         (f"search candidate query for {search_text!r}", search_text),
         ("search candidate query for a partial name 'moh al'", "moh al"),
     ):
-        candidate = search_candidate_query(scope, text)
+        candidate = search_candidate_query(membership, text)
         if candidate is not None:
             plans.append((label, candidate.explain()))
     if prospects:

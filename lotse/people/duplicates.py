@@ -21,7 +21,7 @@ from .models import Person, PersonNameKey
 
 LIKELY = 0.90
 POSSIBLE = names.LIKELY_OR_POSSIBLE_THRESHOLD
-_CANDIDATES = 100
+CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -116,20 +116,27 @@ def score_pair(new: ProspectivePerson, existing: Person) -> tuple[float, tuple[s
     return round(score, 4), tuple(reasons)
 
 
-def _candidate_ids(new: ProspectivePerson) -> list[int]:
+def candidate_query(new: ProspectivePerson) -> QuerySet[PersonNameKey, int] | None:
+    """The database part of the check: persons sharing at least two name keys, over all
+    agencies (what the user may see is decided afterwards, per candidate)."""
     keys: set[str] = set()
     for spelling in _spellings(new):
         keys.update(names.query_keys(spelling))
     if not keys:
-        return []
-    rows = (
-        PersonNameKey.objects.filter(kind=PersonNameKey.Kind.KEY, value__in=keys)
+        return None
+    return (
+        PersonNameKey.objects.filter(kind=PersonNameKey.Kind.KEY, value__in=sorted(keys))
         .values("person_id")
         .annotate(hits=Count("value", distinct=True))
         .filter(hits__gte=min(2, len(keys)))
-        .order_by("-hits", "person_id")[:_CANDIDATES]
+        .order_by("-hits", "person_id")
+        .values_list("person_id", flat=True)[:CANDIDATES]
     )
-    return [row["person_id"] for row in rows]
+
+
+def _candidate_ids(new: ProspectivePerson) -> list[int]:
+    query = candidate_query(new)
+    return [] if query is None else list(query)
 
 
 def check_duplicates(new: ProspectivePerson, scope: QuerySet[Person]) -> DuplicateReport:

@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
+
+from lotse.accounts.models import Membership
+from lotse.consent import policy
 
 from . import names
 from .models import Person, PersonNameKey
@@ -77,46 +80,98 @@ def _prefix_q(prefix: str) -> Q:
     return Q(kind=PersonNameKey.Kind.TOKEN, value__gte=prefix, value__lt=prefix + "\x7f")
 
 
-def search_persons(scope: QuerySet[Person], raw_query: str, *, limit: int = 25) -> list[SearchHit]:
+def _birth_q(query: ParsedQuery, prefix: str = "") -> Q:
+    if query.birth_date:
+        return Q(**{f"{prefix}birth_date": query.birth_date}) | Q(
+            **{f"{prefix}birth_year": query.birth_date.year}
+        )
+    if query.birth_year:
+        return Q(**{f"{prefix}birth_year": query.birth_year})
+    return Q()
+
+
+def token_conditions(text: str) -> list[Q]:
+    """One condition per word of the query: its variant keys, or its spelling as a prefix."""
+    conditions = []
+    for token in names.name_tokens(text):
+        condition = Q(kind=PersonNameKey.Kind.KEY, value__in=names.token_keys(token))
+        if len(token) >= _MIN_PREFIX:
+            condition |= _prefix_q(token)
+        conditions.append(condition)
+    for word in names.fold(text).split():
+        # Particles and glued forms fold differently; the spelled-out word still counts.
+        if len(word) >= _MIN_PREFIX and word not in names.name_tokens(text):
+            conditions.append(_prefix_q(word))
+    return conditions
+
+
+def candidate_query(
+    membership: Membership | None, query: ParsedQuery, conditions: list[Q]
+) -> QuerySet[PersonNameKey, tuple[int, int]]:
+    """Stage 1: (person id, words covered) of the best ``CANDIDATES`` persons.
+
+    It starts from the name-key index; the access rule is checked through the join on the few
+    matching rows instead of collecting the agency's whole scope first.
+    """
+    visible = (
+        policy.visible_q(membership, Person, prefix="person__")
+        & Q(person__merged_into__isnull=True)
+        & _birth_q(query, prefix="person__")
+    )
+    any_token = conditions[0]
+    for condition in conditions[1:]:
+        any_token |= condition
+    # How many words of the query a person covers, not how many of their spellings match.
+    covered = {
+        f"w{index}": Max(Case(When(condition, then=1), default=0, output_field=IntegerField()))
+        for index, condition in enumerate(conditions)
+    }
+    return (
+        PersonNameKey.objects.filter(any_token, visible)
+        .values("person_id")
+        .annotate(**covered)
+        .annotate(hits=sum((F(name) for name in covered), Value(0)))
+        .order_by("-hits", "person_id")
+        .values_list("person_id", "hits")[:CANDIDATES]
+    )
+
+
+def search_persons(
+    membership: Membership | None, raw_query: str, *, limit: int = 25
+) -> list[SearchHit]:
+    """Persons the member may see whose names match the query, best first."""
     query = parse_query(raw_query)
     if query.is_empty:
         return []
-    live = scope.filter(merged_into__isnull=True)
+    scope = Person.objects.filter(policy.visible_q(membership, Person), merged_into__isnull=True)
     if query.public_id:
-        return [SearchHit(p, 1.0) for p in live.filter(public_id=query.public_id)[:1]]
-    if query.birth_date:
-        live = live.filter(Q(birth_date=query.birth_date) | Q(birth_year=query.birth_date.year))
-    elif query.birth_year:
-        live = live.filter(birth_year=query.birth_year)
-    if not (query.keys or query.prefixes):
-        people = list(live.order_by("family_name", "given_names", "pk")[:limit])
+        return [SearchHit(p, 1.0) for p in scope.filter(public_id=query.public_id)[:1]]
+    birth = _birth_q(query)
+    conditions = token_conditions(query.text) if query.text else []
+    if not conditions:
+        people = list(scope.filter(birth).order_by("family_name", "given_names", "pk")[:limit])
         return [SearchHit(p, 1.0) for p in people]
 
-    conditions = Q(kind=PersonNameKey.Kind.KEY, value__in=query.keys) if query.keys else Q()
-    for prefix in query.prefixes:
-        conditions |= _prefix_q(prefix)
-    matched = (
-        PersonNameKey.objects.filter(conditions, person__in=live.values("pk"))
-        .values("person_id")
-        .annotate(hits=Count("value", distinct=True))
-        .order_by("-hits", "person_id")[:CANDIDATES]
-    )
-    hits_by_person = {row["person_id"]: row["hits"] for row in matched}
+    matched = candidate_query(membership, query, conditions)
+    hits_by_person = dict(matched)
     if not hits_by_person:
         return []
-    wanted = max(1, len(query.keys) + len(query.prefixes))
-    candidates = Person.objects.filter(pk__in=hits_by_person).select_related("owner_agency")
+    candidates = Person.objects.filter(pk__in=hits_by_person).only(
+        "pk", "given_names", "family_name", "aliases", "native_name"
+    )
     ranked = []
     for person in candidates:
-        coverage = min(1.0, hits_by_person[person.pk] / wanted)
+        coverage = hits_by_person[person.pk] / len(conditions)
         similarity = max(
             names.name_similarity(query.text, spelling) for spelling in _spellings(person)
         )
         if similarity < _MIN_SIMILARITY:
             continue
-        ranked.append(SearchHit(person, round(0.4 * coverage + 0.6 * similarity, 4)))
-    ranked.sort(key=lambda hit: (-hit.score, hit.person.family_name, hit.person.pk))
-    return ranked[:limit]
+        ranked.append((round(0.4 * coverage + 0.6 * similarity, 4), person.pk))
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    best = ranked[:limit]
+    full = Person.objects.select_related("owner_agency").in_bulk([pk for _score, pk in best])
+    return [SearchHit(full[pk], score) for score, pk in best]
 
 
 def _spellings(person: Person) -> list[str]:

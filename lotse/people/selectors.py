@@ -122,7 +122,7 @@ def person_list(*, membership: Membership | None) -> QuerySet[Person]:
 def person_search(*, membership: Membership | None, query: str, limit: int = 25) -> list[SearchHit]:
     if not access.may_search(membership):
         return []
-    return search_persons(access.persons_visible_to(membership), query, limit=limit)
+    return search_persons(membership, query, limit=limit)
 
 
 def duplicate_check(

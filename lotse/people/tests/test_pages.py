@@ -43,7 +43,7 @@ def client_for(client_for: Any) -> Any:
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
 PERSON_PAGE_QUERIES = 25  # with the journal panel of the cases app
-SEARCH_PAGE_QUERIES = 14
+SEARCH_PAGE_QUERIES = 15  # candidates by key, ranked names, then the page of full rows
 
 
 def _agency(user: Any) -> Any:
