@@ -262,25 +262,31 @@ def _consent_join(
     return queryset.filter(**conditions)
 
 
-def count_visible(membership: Membership | None, queryset: QuerySet[Any]) -> int:
-    """``queryset.filter(visible_q(...)).count()``, computed from indexed parts.
+def count_parts(membership: Membership, queryset: QuerySet[Any]) -> list[QuerySet[Any]]:
+    """The disjoint, index-friendly parts whose counts add up to the visible count.
 
-    One OR over the whole table cannot use an index; its disjoint parts can: the agency's own
-    items (owner index), items reached by consent (driven from the member's grants through the
-    subject index), and the rest reached by legal bases or break-glass (owner or subject index).
+    One OR over the whole table cannot use an index; its parts can: the agency's own items
+    (owner index), items reached by consent (a join driven from the member's grants into the
+    items' (owner, subject, category) index), and the rest reached by legal bases or
+    break-glass (owner or subject index).
     """
+    parts = _branches(membership, queryset.model)
+    result = [queryset.filter(parts.own)]
+    if parts.closed:
+        return result
+    foreign = queryset.exclude(parts.own).filter(parts.category_ok)
+    result.append(_consent_join(membership, queryset.model, foreign).values("pk").distinct())
+    if parts.others != NOTHING:
+        result.append(foreign.filter(parts.others).exclude(parts.by_consent))
+    return result
+
+
+def count_visible(membership: Membership | None, queryset: QuerySet[Any]) -> int:
+    """``queryset.filter(visible_q(...)).count()``, computed from indexed parts."""
     if not may_read_content(membership):
         return 0
     assert membership is not None  # noqa: S101
-    parts = _branches(membership, queryset.model)
-    total = queryset.filter(parts.own).count()
-    if parts.closed:
-        return total
-    foreign = queryset.exclude(parts.own).filter(parts.category_ok)
-    total += _consent_join(membership, queryset.model, foreign).values("pk").distinct().count()
-    if parts.others != NOTHING:
-        total += foreign.filter(parts.others).exclude(parts.by_consent).count()
-    return total
+    return sum(part.count() for part in count_parts(membership, queryset))
 
 
 def _subject_id(item: Model, compartment: Compartment) -> int:

@@ -19,6 +19,7 @@ Search indexes the keys; ``name_similarity`` ranks and scores candidates order-i
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -670,8 +671,15 @@ def token_keys(token: str) -> tuple[str, ...]:
 
 
 def query_keys(query: str) -> list[str]:
-    """Variant keys of a search query, in order, without repeats."""
-    return list(dict.fromkeys(k for t in name_tokens(query) for k in token_keys(t) if k))
+    """Variant keys of a name, in order, without repeats.
+
+    Neighbouring words also give the key of their compound, so that "Alaa Al-Din" meets
+    "Alaaddin" and "Mohammad Reza" meets "Mohammadreza".
+    """
+    tokens = name_tokens(query)
+    keys = [k for t in tokens for k in token_keys(t)]
+    keys.extend(token_key(first + second) for first, second in itertools.pairwise(tokens))
+    return list(dict.fromkeys(k for k in keys if k))
 
 
 def person_search_keys(
@@ -683,7 +691,8 @@ def person_search_keys(
 ) -> set[str]:
     """Every key under which a person should be found, over all their spellings."""
     keys: set[str] = set()
-    for spelling in (given_names, family_name, *aliases, native_name):
+    full_name = f"{given_names} {family_name}"
+    for spelling in (given_names, family_name, full_name, *aliases, native_name):
         if spelling:
             keys.update(query_keys(spelling))
     return keys
@@ -700,6 +709,7 @@ def _skeleton(token: str) -> str:
     return key
 
 
+@lru_cache(maxsize=200_000)
 def _plain_key(token: str) -> str:
     form = light_form(token)
     if not form:
@@ -712,6 +722,7 @@ def _plain_key(token: str) -> str:
 _VOWEL_CLASS = str.maketrans({"y": "i", "o": "u"})
 
 
+@lru_cache(maxsize=200_000)
 def _vowels(form: str) -> str:
     """The vowel classes of a spelling: Omar ~ Umar, Saleh ~ Salih, but not Amr ~ Omar."""
     sequence = "".join(ch for ch in form if ch in _VOWELS).translate(_VOWEL_CLASS)

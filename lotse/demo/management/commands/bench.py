@@ -5,6 +5,7 @@ from django.db import connection
 
 from lotse.accounts.models import Agency
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
+from lotse.demo.bench_access import access_suite
 from lotse.demo.bench_people import (
     cross_script_suite,
     format_plans,
@@ -17,6 +18,7 @@ from lotse.demo.bench_people import (
 QUICK_PERSONS = 2_000
 QUICK_REPEAT = 20
 QUICK_TRANSLIT = 200
+QUICK_ENTRIES = 20_000
 
 
 def _server_version(vendor: str) -> str:
@@ -40,6 +42,12 @@ class Command(BaseCommand):
             type=int,
             default=100_000,
             help="Persons of the demo city for the search and duplicate-check timings.",
+        )
+        parser.add_argument(
+            "--entries",
+            type=int,
+            default=1_000_000,
+            help="Journal entries (compartmented items) for the access-filtered list.",
         )
         parser.add_argument(
             "--quick",
@@ -76,3 +84,11 @@ class Command(BaseCommand):
             )
             self.stdout.write("")
             self.stdout.write(format_plans(latency.plans))
+
+            entries = min(options["entries"], QUICK_ENTRIES) if quick else options["entries"]
+            access_rows, access_plan = access_suite(
+                persons=persons, entries=entries, repeat=max(20, repeat // 4)
+            )
+            self.stdout.write("")
+            self.stdout.write(format_table(f"Access core ({vendor})", access_rows))
+            self.stdout.write(access_plan)
