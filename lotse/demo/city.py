@@ -120,3 +120,31 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("dsb", "Dana", "Schubert", "kim", Role.DPO, "Data-protection officer"),
     DemoAccount("admin", "Alex", "Dorn", "kim", Role.SYSTEM_ADMIN, "System administrator"),
 )
+
+
+@dataclass(frozen=True)
+class DemoLegalBasis:
+    from_kind: str
+    to_kind: str
+    categories: tuple[str, ...]
+    citation: str
+    note: str
+
+
+# The start of a legal-basis register as a DPO might keep it (demo data, not legal advice).
+LEGAL_BASES: tuple[DemoLegalBasis, ...] = (
+    DemoLegalBasis(
+        Agency.Kind.SOCIAL_WELFARE_OFFICE,
+        Agency.Kind.JOBCENTER,
+        ("identity", "residence", "finances"),
+        "§ 50 Abs. 1 SGB II",
+        "Hand-over on a change of benefit law (AsylbLG → SGB II).",
+    ),
+    DemoLegalBasis(
+        Agency.Kind.JOBCENTER,
+        Agency.Kind.EMPLOYMENT_AGENCY,
+        ("identity", "work"),
+        "§ 50 Abs. 1 SGB II",
+        "Joint labour-market integration in the Integration Point.",
+    ),
+)

@@ -10,8 +10,9 @@ from lotse.accounts.models import Agency, Membership, User
 from lotse.accounts.roles import Role
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
+from lotse.consent.models import LegalBasis
 
-from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD
+from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD, LEGAL_BASES
 from .families import load_families
 
 Progress = Callable[[str, int, int], None]
@@ -77,6 +78,14 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         )
     if progress is not None:
         progress("accounts", len(ACCOUNTS), len(ACCOUNTS))
+
+    for basis in LEGAL_BASES:
+        LegalBasis.objects.get_or_create(
+            from_kind=basis.from_kind,
+            to_kind=basis.to_kind,
+            citation=basis.citation,
+            defaults={"categories": list(basis.categories), "note": basis.note},
+        )
 
     loaded = None
     if families > 0 and not demo_families_exist():
