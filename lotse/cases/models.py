@@ -37,8 +37,10 @@ class JournalEntry(CompartmentedItem):
         verbose_name_plural = _("journal entries")
         ordering = ["-occurred_at", "-pk"]
         indexes = [
+            # (owner, category, subject): probed by the consent join on all three, and by the
+            # legal-basis part of a count on (owner, category).
             models.Index(
-                fields=["owner_agency", "subject", "category"], name="cases_entry_owner_idx"
+                fields=["owner_agency", "category", "subject"], name="cases_entry_owner_cat_idx"
             ),
             models.Index(fields=["subject", "occurred_at"], name="cases_entry_subject_idx"),
             # newest first over everything the member may see: scanned backwards until a page
