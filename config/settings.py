@@ -195,6 +195,7 @@ API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lotse.core.formats"]
 LANGUAGE_COOKIE_NAME = "lotse_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Berlin"

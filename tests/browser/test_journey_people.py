@@ -116,5 +116,6 @@ def test_kim_registers_a_household_and_finds_the_father_in_any_script(live_serve
     assert re.fullmatch(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", public_id)
     assert page.url.endswith(f"/people/p/{public_id}/")
     assert "Lotse ID" in page.get_by_test_id("public-id").locator("..").inner_text()
-    assert page.get_by_test_id("birth-date").inner_text() == "03/02/1985"  # 2 March
+    # English pages keep the German day-before-month order: 2 March 1985.
+    assert page.get_by_test_id("birth-date").inner_text() == "02/03/1985"
     assert_accessible(page)
