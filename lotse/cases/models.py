@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.consent.categories import Compartment
 from lotse.consent.models import CompartmentedItem
@@ -19,7 +20,7 @@ class JournalEntry(CompartmentedItem):
         PHONE_CALL = "phone_call", _("Phone call")
         HOME_VISIT = "home_visit", _("Home visit")
         LETTER = "letter", _("Letter")
-        DECISION = "decision", _("Decision")
+        DECISION = "decision", pgettext_lazy("journal entry kind", "Decision")
         OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TALK)
