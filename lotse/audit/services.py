@@ -74,3 +74,12 @@ def verify_chain() -> ChainVerification:
             return ChainVerification(checked, event.pk, "content does not match its hash")
         expected_prev = event.hash
     return ChainVerification(checked, None)
+
+
+def chain_lock_queries() -> int:
+    """Queries the chain lock adds to every recorded event on this database.
+
+    PostgreSQL serialises writers of the chain with an advisory lock (one statement); SQLite
+    needs none, as it has one writer at a time. Tests that pin query counts add this per event.
+    """
+    return 1 if connection.vendor == "postgresql" else 0

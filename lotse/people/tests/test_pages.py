@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lotse.audit.models import AuditAction, AuditEvent
+from lotse.audit.services import chain_lock_queries
 from lotse.people.choices import ResidenceKind
 from lotse.people.models import (
     DomainTransition,
@@ -42,8 +43,8 @@ def client_for(client_for: Any) -> Any:
 
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
-PERSON_PAGE_QUERIES = 25  # with the journal panel of the cases app
-SEARCH_PAGE_QUERIES = 15  # candidates by key, ranked names, then the page of full rows
+PERSON_PAGE_QUERIES = 25 + chain_lock_queries()  # with the journal panel of the cases app
+SEARCH_PAGE_QUERIES = 15 + chain_lock_queries()  # candidates, ranked names, full rows
 
 
 def _agency(user: Any) -> Any:
