@@ -149,8 +149,6 @@ class _Branches:
     category_ok: Q
     by_consent: Q
     others: Q  # legal bases and break-glass, for items that are not entrusted
-    grant_subjects: Any  # subquery of the subjects any active grant to the member names
-    subject: str
     closed: bool  # True: nothing beyond the own agency's items can be visible
 
 
@@ -164,8 +162,7 @@ def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _
 
     own = Q(**{at("owner_agency_id"): context.agency_id})
     allowed_categories = set(DataCategory.values) - context.blocked
-    active = _active_grants(context)
-    grants = active.filter(
+    grants = _active_grants(context).filter(
         subject_id=OuterRef(at(compartment.subject)),
         disclosing_agency_id=OuterRef(at("owner_agency_id")),
     )
@@ -176,7 +173,6 @@ def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _
     else:
         closed = compartment.category not in allowed_categories
         grants = grants.filter(category=compartment.category)
-        active = active.filter(category=compartment.category)
         category_ok = Q()
 
     if compartment.entrusted:
@@ -209,8 +205,6 @@ def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _
         category_ok=category_ok,
         by_consent=by_consent,
         others=not_entrusted & others if others != NOTHING else NOTHING,
-        grant_subjects=active.values("subject_id"),
-        subject=compartment.subject,
         closed=closed,
     )
 
