@@ -168,10 +168,10 @@ def journal_entry_list(request: HttpRequest, query: Query[JournalQuery]) -> dict
         entries = cases.journal_entry_list(membership=membership, person_id=subject_id)
     entries = entries.select_related("subject")
     page = list(entries[query.offset : query.offset + query.limit])
-    count = (
-        0
+    total = (
+        policy.VisibleCount(0, exact=True)
         if query.person.strip() and subject_id is None
-        else cases.journal_entry_count(membership=membership, person_id=subject_id)
+        else cases.journal_entry_total(membership=membership, person_id=subject_id)
     )
     decisions = policy.explain_many(membership, page)
     record(
@@ -180,14 +180,15 @@ def journal_entry_list(request: HttpRequest, query: Query[JournalQuery]) -> dict
         agency=membership.agency,
         subject_id=subject_id,
         detail={
-            "count": count,
+            "count": total.value,
             "shown": [entry.pk for entry in page],
             "bases": sorted({decisions[entry.pk].basis for entry in page}),
         },
     )
     return {
         "items": [_entry_out(entry, decisions[entry.pk].basis) for entry in page],
-        "count": count,
+        "count": total.value,
+        "count_exact": total.exact,
     }
 
 

@@ -27,9 +27,18 @@ def journal_entry_get(*, membership: Membership | None, entry_id: int) -> Journa
     )
 
 
+def _about(person_id: int | None) -> QuerySet[JournalEntry]:
+    entries = JournalEntry.objects.all()
+    return entries if person_id is None else entries.filter(subject_id=person_id)
+
+
 def journal_entry_count(*, membership: Membership | None, person_id: int | None = None) -> int:
     """The number of entries ``journal_entry_list`` would give, from indexed parts."""
-    entries = JournalEntry.objects.all()
-    if person_id is not None:
-        entries = entries.filter(subject_id=person_id)
-    return policy.count_visible(membership, entries)
+    return policy.count_visible(membership, _about(person_id))
+
+
+def journal_entry_total(
+    *, membership: Membership | None, person_id: int | None = None
+) -> policy.VisibleCount:
+    """Like :func:`journal_entry_count`, but exact only up to ``policy.LIST_COUNT_CAP``."""
+    return policy.count_visible_up_to(membership, _about(person_id))

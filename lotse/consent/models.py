@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,27 @@ from lotse.accounts.models import Agency
 from lotse.core.models import TimeStampedModel
 
 from .categories import DataCategory
+
+
+class _JoinOnly:
+    """Attribute access of :class:`MatchingGrants`: there is no single related object."""
+
+    def __init__(self, field: models.Field[Any, Any]) -> None:
+        self.field = field
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return None if instance is not None else self
+
+
+class MatchingGrants(models.ForeignObject[Any, Any]):
+    """A join to the consent grants matching an item; only for filtering and counting.
+
+    Several grants may match one item (renewed consents), so the target is not unique and the
+    relation is not readable as an attribute: queries through it use DISTINCT.
+    """
+
+    requires_unique_target = False
+    forward_related_accessor_class = _JoinOnly
 
 
 class CompartmentedItem(TimeStampedModel):
@@ -34,6 +56,17 @@ class CompartmentedItem(TimeStampedModel):
         _("entrusted (§ 65 SGB VIII)"),
         default=False,
         help_text=_("Confided to the Jugendamt in personal or educational help."),
+    )
+    # No column: the grants of the item's (subject, owner, category), joined on those three
+    # columns directly, so that counting by consent needs no detour through the person table.
+    matching_grants = MatchingGrants(
+        "consent.ConsentGrant",
+        on_delete=models.DO_NOTHING,
+        from_fields=["subject", "owner_agency", "category"],
+        to_fields=["subject", "disclosing_agency", "category"],
+        related_name="+",
+        editable=False,
+        null=True,  # no column to be NOT NULL; keeps migrations from asking for a default
     )
 
     class Meta:
@@ -152,7 +185,22 @@ class ConsentGrant(models.Model):
             models.Index(
                 fields=["subject", "recipient_agency", "category", "disclosing_agency"],
                 name="consent_grant_lookup_idx",
-            )
+            ),
+            # Counting by consent starts from the recipient's grants, search from those of
+            # one category; every column they read is in the index, so no table row is fetched.
+            models.Index(
+                fields=[
+                    "recipient_agency",
+                    "category",
+                    "disclosing_agency",
+                    "subject",
+                    "valid_until",
+                    "valid_from",
+                    "active",
+                    "includes_entrusted",
+                ],
+                name="consent_grant_recipient_idx",
+            ),
         ]
 
     def __str__(self) -> str:

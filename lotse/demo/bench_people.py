@@ -139,7 +139,7 @@ def register_names(agency: Agency, full_names: Iterable[str]) -> dict[str, int]:
         )
     Person.objects.bulk_create(persons)
     keys = [
-        PersonNameKey(person=p, kind=kind, value=value)
+        PersonNameKey(person=p, owner_agency=agency, kind=kind, value=value)
         for p in persons
         for kind, value in name_key_values(
             given_names=p.given_names,

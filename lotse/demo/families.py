@@ -1426,17 +1426,6 @@ def name_key_values(
     return sorted(rows)
 
 
-def person_name_keys(person: Person) -> list[PersonNameKey]:
-    """The search tokens of a saved person as unsaved rows (see ``name_key_values``)."""
-    values = name_key_values(
-        given_names=person.given_names,
-        family_name=person.family_name,
-        aliases=person.aliases,
-        native_name=person.native_name,
-    )
-    return [PersonNameKey(person=person, kind=kind, value=value) for kind, value in values]
-
-
 def _demo_users() -> dict[str, User]:
     """The caseworker account of each demo agency, as the user who registered its families."""
     wanted = {a.agency_code: a.username for a in ACCOUNTS if a.role == "caseworker"}
@@ -1566,7 +1555,7 @@ class _Writer:
                 for item in spec.languages
             )
             keys.extend(
-                (person_pk, kind, value)
+                (person_pk, agency_pk, kind, value)
                 for kind, value in name_key_values(
                     given_names=spec.given_names,
                     family_name=spec.family_name,
@@ -1597,7 +1586,7 @@ class _Writer:
             ("person", "owner_agency", "language", "level", "interpreter_needed"),
             languages,
         )
-        _insert(PersonNameKey, ("person", "kind", "value"), keys)
+        _insert(PersonNameKey, ("person", "owner_agency", "kind", "value"), keys)
         _insert(ResidenceStatus, _STATUS_FIELDS, statuses)
         # The statuses that change the benefit regime need their ids for the transition rows.
         ResidenceStatus.objects.bulk_create([status for status, _ in turning])

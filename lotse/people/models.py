@@ -131,18 +131,28 @@ class PersonNameKey(models.Model):
     for the folded spelling, which serves prefix search for partial names.
     """
 
+    # The person's identity in another form: visible exactly when the person is. The search
+    # checks the access rule on these rows alone, without joining the person table.
+    compartment = Compartment(subject="person_id", category=DataCategory.IDENTITY)
+
     class Kind(models.TextChoices):
         KEY = "key", "key"
         TOKEN = "token", "token"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    # The person's registering agency (never changes), copied for the access rule.
+    owner_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=5, choices=Kind.choices)
     value = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
+            # With the agency in the index, search reads the access rule's column from the
+            # index alone (the agency follows from the person, so uniqueness is the same).
             models.UniqueConstraint(
-                fields=["kind", "value", "person"], name="people_namekey_unique"
+                fields=["kind", "value", "person", "owner_agency"], name="people_namekey_unique"
             )
         ]
 

@@ -529,6 +529,11 @@ def _strip_marks(token: str) -> str:
     return token.rstrip("'")
 
 
+def is_particle(word: str) -> bool:
+    """al, bin, oglu …: words that connect a name rather than identify a person."""
+    return word in _PARTICLES
+
+
 @lru_cache(maxsize=200_000)
 def name_tokens(text: str) -> tuple[str, ...]:
     """The identity-bearing words of a name, particles removed and compounds split."""

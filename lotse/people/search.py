@@ -8,11 +8,12 @@ key coverage and string similarity of the whole name (people.names.name_similari
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 
 from lotse.accounts.models import Membership
 from lotse.consent import policy
@@ -98,11 +99,18 @@ def token_conditions(text: str) -> list[Q]:
         if len(token) >= _MIN_PREFIX:
             condition |= _prefix_q(token)
         conditions.append(condition)
+    particles = []
     for word in names.fold(text).split():
-        # Particles and glued forms fold differently; the spelled-out word still counts.
-        if len(word) >= _MIN_PREFIX and word not in names.name_tokens(text):
+        # Glued forms fold differently (Alhassan → hassan); the spelled-out word still counts.
+        if len(word) < _MIN_PREFIX or word in names.name_tokens(text):
+            continue
+        if names.is_particle(word):
+            particles.append(_prefix_q(word))
+        else:
             conditions.append(_prefix_q(word))
-    return conditions
+    # A particle (al, bin) starts thousands of names and tells nobody apart: it counts only
+    # when the query has nothing else.
+    return conditions or particles
 
 
 def candidate_query(
@@ -110,14 +118,9 @@ def candidate_query(
 ) -> QuerySet[PersonNameKey, tuple[int, int]]:
     """Stage 1: (person id, words covered) of the best ``CANDIDATES`` persons.
 
-    It starts from the name-key index; the access rule is checked through the join on the few
-    matching rows instead of collecting the agency's whole scope first.
+    It reads the name-key index and checks the access rule on the key rows themselves (they
+    carry the person's agency), so the person table is joined only to filter by birth.
     """
-    visible = (
-        policy.visible_q(membership, Person, prefix="person__")
-        & Q(person__merged_into__isnull=True)
-        & _birth_q(query, prefix="person__")
-    )
     any_token = conditions[0]
     for condition in conditions[1:]:
         any_token |= condition
@@ -127,11 +130,16 @@ def candidate_query(
         for index, condition in enumerate(conditions)
     }
     return (
-        PersonNameKey.objects.filter(any_token, visible)
+        PersonNameKey.objects.filter(
+            any_token,
+            policy.visible_q(membership, PersonNameKey),
+            _birth_q(query, prefix="person__"),
+        )
         .values("person_id")
         .annotate(**covered)
-        .annotate(hits=sum((F(name) for name in covered), Value(0)))
-        .order_by("-hits", "person_id")
+        .annotate(hits=sum((F(name) for name in covered), Value(0)), evidence=Count("pk"))
+        # Among persons covering as many words, those matching more spellings and keys first.
+        .order_by("-hits", "-evidence", "person_id")
         .values_list("person_id", "hits")[:CANDIDATES]
     )
 
@@ -152,34 +160,64 @@ def search_persons(
         people = list(scope.filter(birth).order_by("family_name", "given_names", "pk")[:limit])
         return [SearchHit(p, 1.0) for p in people]
 
-    matched = candidate_query(membership, query, conditions)
-    hits_by_person = dict(matched)
+    hits_by_person = dict(candidate_query(membership, query, conditions))
     if not hits_by_person:
         return []
-    candidates = Person.objects.filter(pk__in=hits_by_person).only(
-        "pk", "given_names", "family_name", "aliases", "native_name"
-    )
-    ranked = []
-    for person in candidates:
-        coverage = hits_by_person[person.pk] / len(conditions)
-        similarity = max(
-            names.name_similarity(query.text, spelling) for spelling in _spellings(person)
-        )
-        if similarity < _MIN_SIMILARITY:
-            continue
-        ranked.append((round(0.4 * coverage + 0.6 * similarity, 4), person.pk))
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    best = ranked[:limit]
+    # Merged persons keep their keys (a merge can be reverted) but are never a hit.
+    names_by_person = {
+        pk: _spelling_list(given, family, aliases, native)
+        for pk, given, family, aliases, native in Person.objects.filter(
+            pk__in=hits_by_person, merged_into__isnull=True
+        ).values_list("pk", "given_names", "family_name", "aliases", "native_name")
+    }
+    best = _rank(query.text, len(conditions), hits_by_person, names_by_person, limit)
     full = Person.objects.select_related("owner_agency").in_bulk([pk for _score, pk in best])
     return [SearchHit(full[pk], score) for score, pk in best]
 
 
-def _spellings(person: Person) -> list[str]:
-    spellings = [person.full_name]
-    spellings.extend(str(alias) for alias in person.aliases if alias)
-    if person.native_name:
-        spellings.append(person.native_name)
+def _rank(
+    text: str,
+    words: int,
+    hits_by_person: dict[int, int],
+    names_by_person: dict[int, list[str]],
+    limit: int,
+) -> list[tuple[float, int]]:
+    """Stage 2: the ``limit`` best (score, person id), by coverage and name similarity.
+
+    Candidates come most words covered first; once the ``limit``-th best score is out of reach
+    for a candidate even with a perfect name match, no later candidate can enter either.
+    """
+    best: list[tuple[float, int]] = []  # min-heap of (score, -pk): the weakest on top
+    for pk, hits in sorted(hits_by_person.items(), key=lambda item: (-item[1], item[0])):
+        spellings = names_by_person.get(pk)
+        if not spellings:
+            continue
+        coverage = hits / words
+        if len(best) == limit and round(0.4 * coverage + 0.6, 4) < best[0][0]:
+            break
+        similarity = max(names.name_similarity(text, spelling) for spelling in spellings)
+        if similarity < _MIN_SIMILARITY:
+            continue
+        entry = (round(0.4 * coverage + 0.6 * similarity, 4), -pk)
+        if len(best) < limit:
+            heapq.heappush(best, entry)
+        elif entry > best[0]:
+            heapq.heapreplace(best, entry)
+    return [(score, -negative_pk) for score, negative_pk in sorted(best, reverse=True)]
+
+
+def _spelling_list(given: str, family: str, aliases: list[str], native: str) -> list[str]:
+    spellings = [f"{given} {family}".strip()]
+    spellings.extend(str(alias) for alias in aliases if alias)
+    if native:
+        spellings.append(native)
     return spellings
+
+
+def _spellings(person: Person) -> list[str]:
+    return _spelling_list(
+        person.given_names, person.family_name, list(person.aliases), person.native_name
+    )
 
 
 def index_person_names(person: Person) -> None:
@@ -195,9 +233,11 @@ def index_person_names(person: Person) -> None:
         tokens.update(t for t in names.fold(spelling).split() if t)
     PersonNameKey.objects.filter(person=person).delete()
     PersonNameKey.objects.bulk_create(
-        [PersonNameKey(person=person, kind=PersonNameKey.Kind.KEY, value=k[:64]) for k in keys]
-        + [
-            PersonNameKey(person=person, kind=PersonNameKey.Kind.TOKEN, value=t[:64])
-            for t in tokens
+        [
+            PersonNameKey(
+                person=person, owner_agency_id=person.owner_agency_id, kind=kind, value=value[:64]
+            )
+            for kind, values in ((PersonNameKey.Kind.KEY, keys), (PersonNameKey.Kind.TOKEN, tokens))
+            for value in values
         ]
     )

@@ -16,6 +16,7 @@ from lotse.accounts.models import Membership, User
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.cases.models import JournalEntry
 from lotse.cases.services import journal_entry_create
+from lotse.consent import policy
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentGrant, LegalBasis
 from lotse.consent.services import ConsentData, consent_record
@@ -129,8 +130,12 @@ def test_acceptance_journey_consent_opens_the_entrusted_note_and_withdrawal_clos
     assert health["kind"] == "talk"
 
     # KIM sees nothing: not in the list, not in the count, 404 on the detail.
-    assert kim.get(ENTRIES, {"person": person_id}).json() == {"items": [], "count": 0}
-    assert kim.get(ENTRIES).json() == {"items": [], "count": 0}
+    assert kim.get(ENTRIES, {"person": person_id}).json() == {
+        "items": [],
+        "count": 0,
+        "count_exact": True,
+    }
+    assert kim.get(ENTRIES).json() == {"items": [], "count": 0, "count_exact": True}
     for entry in (entrusted, health):
         assert kim.get(f"{ENTRIES}/{entry['id']}").status_code == 404
 
@@ -175,7 +180,11 @@ def test_acceptance_journey_consent_opens_the_entrusted_note_and_withdrawal_clos
     assert withdrawn.status_code == 200, withdrawn.content
     assert withdrawn.json()["status"] == "withdrawn"
     # The very next request of the same client sees nothing again.
-    assert kim.get(ENTRIES, {"person": person_id}).json() == {"items": [], "count": 0}
+    assert kim.get(ENTRIES, {"person": person_id}).json() == {
+        "items": [],
+        "count": 0,
+        "count_exact": True,
+    }
     assert kim.get(f"{ENTRIES}/{entrusted['id']}").status_code == 404
 
     # The foreigners' authority: a consent covering health is refused with the rule's citation.
@@ -250,7 +259,31 @@ def test_counts_exclude_what_the_caller_may_not_see(anna, ben, agencies, client_
     assert _entry_ids(client, person) == ([shared.pk], 1)
     page = client.get(ENTRIES, {"limit": 1, "offset": 1}).json()
     assert ([item["id"] for item in page["items"]], page["count"]) == ([shared.pk], 2)
-    assert client.get(ENTRIES, {"person": "P-0000-0000"}).json() == {"items": [], "count": 0}
+    assert client.get(ENTRIES, {"person": "P-0000-0000"}).json() == {
+        "items": [],
+        "count": 0,
+        "count_exact": True,
+    }
+
+
+def test_a_long_list_counts_up_to_the_cap_and_says_more(anna, ben, agencies, client_for):
+    person = _register(ben)
+    for _ in range(2):
+        _note(ben, person, DataCategory.YOUTH_WELFARE)
+    _consent(ben, person, [agencies.kim], [DataCategory.YOUTH_WELFARE])
+    own = _register(anna, "Sara", "Yilmaz")
+    for _ in range(2):
+        _note(anna, own, DataCategory.LANGUAGE)
+    client = client_for(anna)
+    assert client.get(ENTRIES).json()["count"] == 4
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(policy, "LIST_COUNT_CAP", 3)
+        body = client.get(ENTRIES, {"limit": 1}).json()
+        assert (body["count"], body["count_exact"], len(body["items"])) == (3, False, 1)
+        patch.setattr(policy, "LIST_COUNT_CAP", 4)
+        body = client.get(ENTRIES).json()
+        assert (body["count"], body["count_exact"], len(body["items"])) == (4, True, 4)
 
 
 def test_dpo_and_coordinator_see_no_content(anna, emil, frida, client_for):
@@ -598,6 +631,7 @@ def test_audit_filters_by_person_user_agency_and_period(anna, ben, frida, trail,
     assert dpo.get(AUDIT, {"since": (now + timedelta(minutes=5)).isoformat()}).json() == {
         "items": [],
         "count": 0,
+        "count_exact": True,
     }
 
     page = dpo.get(AUDIT, {"limit": 2, "offset": 1}).json()

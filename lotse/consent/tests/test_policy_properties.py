@@ -215,6 +215,11 @@ class AccessMachine(RuleBasedStateMachine):
                 )
             )
             assert policy.count_visible(membership, JournalEntry.objects.all()) == len(visible)
+            # A capped count stops in whichever part passes the cap.
+            for cap in (1, 2, 3):
+                assert policy.count_visible_up_to(
+                    membership, JournalEntry.objects.all(), cap=cap
+                ) == policy.VisibleCount(min(len(visible), cap), exact=len(visible) <= cap)
             decisions = policy.explain_many(membership, self.items)
             for item in self.items:
                 expected = model.allows(viewer, item)
