@@ -195,6 +195,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
+# --- data-protection officer ------------------------------------------------------------------
+# Printed on the consent form and shown where consents are recorded (Art. 13(1)(b) GDPR). The
+# defaults are a fictional office for development and tests; production has none, so a real
+# installation prints only what its LOTSE_DPO_* variables say.
+_DPO_DEMO = {
+    "NAME": "Datenschutzbeauftragte der Stadt",
+    "ADDRESS": "Rathaus, Musterplatz 1, 12345 Musterstadt",
+    "EMAIL": "datenschutz@example.org",
+    "PHONE": "+49 123 4567-0",
+}
+DPO_NAME = env_str("DPO_NAME", "" if IS_PRODUCTION else _DPO_DEMO["NAME"])
+DPO_ADDRESS = env_str("DPO_ADDRESS", "" if IS_PRODUCTION else _DPO_DEMO["ADDRESS"])
+DPO_EMAIL = env_str("DPO_EMAIL", "" if IS_PRODUCTION else _DPO_DEMO["EMAIL"])
+DPO_PHONE = env_str("DPO_PHONE", "" if IS_PRODUCTION else _DPO_DEMO["PHONE"])
+# ``_`` is gettext in this module: the e-mail address is split by index, not unpacked.
+_dpo_email_parts = DPO_EMAIL.split("@")
+if DPO_EMAIL and (
+    len(_dpo_email_parts) != 2
+    or not _dpo_email_parts[0]
+    or "." not in _dpo_email_parts[1].strip(".")
+    or len(DPO_EMAIL.split()) > 1
+):
+    raise ConfigurationError(f"LOTSE_DPO_EMAIL must be an e-mail address, not {DPO_EMAIL!r}.")
+
 # --- internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

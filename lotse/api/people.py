@@ -172,6 +172,7 @@ _NOT_NULL = (
     "phone",
     "email",
     "district",
+    "languages",
 )
 
 
@@ -187,6 +188,14 @@ class PersonPatch(InputSchema):
     birth_date_precision: BirthDatePrecision | None = None
     sex: Sex | None = None
     nationalities: list[str] | None = None
+    languages: list[LanguageIn] | None = Field(
+        None,
+        description=(
+            "Replaces the languages your agency recorded for the person; `[]` removes them, "
+            "leaving it out changes none. Entries other agencies recorded stay as they are. "
+            "Each language at most once."
+        ),
+    )
     arrival_in_germany: date | None = None
     arrival_in_city: date | None = None
     phone: str | None = None
@@ -204,7 +213,13 @@ class PersonPatch(InputSchema):
     _check_district = field_validator("district")(_district)
 
     def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True, exclude={"version"})
+        return self.model_dump(exclude_unset=True, exclude={"version", "languages"})
+
+    def languages_data(self) -> list[services.LanguageData] | None:
+        """The languages sent, or None if the field was left out."""
+        if "languages" not in self.model_fields_set or self.languages is None:
+            return None
+        return [services.LanguageData(**item.model_dump()) for item in self.languages]
 
 
 class PersonOut(Schema):
@@ -624,6 +639,18 @@ def person_patch(
     id: str,
     payload: PersonPatch,
 ) -> PersonOut | Status[StaleOut]:
+    """Only the fields sent change, all in one step: an error in any of them saves nothing.
+
+    `languages` replaces the language entries your agency recorded (`[]` removes them; leaving
+    it out changes none). Entries other agencies recorded stay untouched and are shown only
+    where you may see them. A person has one entry per language: one another agency recorded
+    may be sent back unchanged, as GET shows it, but not changed; a language held by an entry
+    you may not see cannot be recorded (422).
+
+    A stale `version` answers 409 with the fields that differ and the person as it is now.
+    Errors name the field and entry, e.g. `languages[1].language` as
+    `["body", "payload", "languages", 1, "language"]`.
+    """
     membership = _membership(request)
     person = selectors.person_get(membership=membership, public_id=id)
     try:
@@ -632,6 +659,7 @@ def person_patch(
                 person=person,
                 expected_version=payload.version,
                 changes=payload.changes(),
+                languages=payload.languages_data(),
                 membership=membership,
                 actor=_actor(request),
             )

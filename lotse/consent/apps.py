@@ -1,5 +1,9 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+DPO_SETTINGS = ("NAME", "ADDRESS", "EMAIL", "PHONE")
 
 
 class ConsentConfig(AppConfig):
@@ -10,8 +14,23 @@ class ConsentConfig(AppConfig):
     def ready(self) -> None:
         # The person page lives in people, which depends on consent: register lazily.
         from django.apps import apps
+        from django.conf import settings
 
         if apps.is_installed("lotse.people"):
             from lotse.people.panels import register_person_panel
 
             register_person_panel("consent/_person_consent.html")
+
+        # Production has no demo contact: say at start-up when the form would lack one.
+        if getattr(settings, "IS_PRODUCTION", False):
+            missing = [
+                f"LOTSE_DPO_{key}"
+                for key in DPO_SETTINGS
+                if not getattr(settings, f"DPO_{key}", "")
+            ]
+            if missing:
+                logging.getLogger(__name__).warning(
+                    "The consent form names no complete data-protection officer contact "
+                    "(Art. 13(1)(b) GDPR): set %s.",
+                    ", ".join(missing),
+                )

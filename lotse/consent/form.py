@@ -3,7 +3,9 @@
 The form is a legal document the family signs, so its texts are kept here as data, reviewed
 as a whole and versioned (``FORM_VERSION``), not scattered over the gettext catalogues: a
 change of wording is a new form version. German is always printed; another language is
-printed beside it. ``{agencies}`` and ``{agency}`` are filled in with agency names.
+printed beside it. ``{agencies}`` and ``{agency}`` are filled in with agency names; the
+data-protection officer's contact comes from the settings (``lotse.consent.dpo``), only its
+labels are here.
 
 Citations and German terms of art (Duldung, Bürgergeld, agency names) stay in German in
 every language: they are what the family reads on their letters.
@@ -58,6 +60,12 @@ class FormText:
     no_disadvantage: str
     #: ``{agency}`` = the agency that filled in the form with the family.
     contact: str
+    #: The data-protection officer's contact (Art. 13(1)(b) GDPR); the values come from settings.
+    dpo_heading: str
+    dpo_intro: str
+    dpo_address: str
+    dpo_email: str
+    dpo_phone: str
     statement: str
     # Field labels.
     person: str
@@ -154,6 +162,14 @@ GERMAN = FormText(
         "haben das Recht zu erfahren, welche Informationen über Sie gespeichert sind, und das "
         "Recht, sich bei der Datenschutz-Aufsichtsbehörde zu beschweren."
     ),
+    dpo_heading="Ansprechperson für den Datenschutz",
+    dpo_intro=(
+        "Bei Fragen zu Ihren Daten und zu Ihren Rechten erreichen Sie die "
+        "Datenschutzbeauftragte oder den Datenschutzbeauftragten der Stadt:"
+    ),
+    dpo_address="Anschrift",
+    dpo_email="E-Mail",
+    dpo_phone="Telefon",
     statement=(
         "Ich habe diese Informationen verstanden. Ich willige in den Austausch von "
         "Informationen ein, wie er auf diesem Formular beschrieben ist."
@@ -289,6 +305,14 @@ ENGLISH = FormText(
         "protection officer. You have the right to know what information about you is stored, "
         "and the right to complain to the data protection supervisory authority."
     ),
+    dpo_heading="Contact for data protection",
+    dpo_intro=(
+        "If you have questions about your data or your rights, you can reach the city's "
+        "data protection officer here:"
+    ),
+    dpo_address="Address",
+    dpo_email="Email",
+    dpo_phone="Phone",
     statement=(
         "I have understood this information. I consent to the exchange of information as "
         "described on this form."
@@ -420,6 +444,14 @@ ARABIC = FormText(
         "المدينة. يحق لك أن تعرف ما هي المعلومات المحفوظة عنك، ويحق لك تقديم شكوى إلى هيئة "
         "الرقابة على حماية البيانات."
     ),
+    dpo_heading="جهة الاتصال لحماية البيانات",
+    dpo_intro=(
+        "إذا كانت لديك أسئلة حول بياناتك أو حقوقك، يمكنك التواصل مع مسؤول حماية البيانات "
+        "في المدينة:"
+    ),
+    dpo_address="العنوان",
+    dpo_email="البريد الإلكتروني",
+    dpo_phone="الهاتف",
     statement=("لقد فهمت هذه المعلومات. وأوافق على تبادل المعلومات كما هو موضّح في هذا النموذج."),
     person="الشخص المعني",
     name_label="الاسم",
@@ -557,6 +589,14 @@ PERSIAN = FormText(
         "اطلاعاتی درباره شما ذخیره شده است، و حق دارید به مرجع نظارت بر حفاظت از داده‌ها "
         "شکایت کنید."
     ),
+    dpo_heading="تماس درباره حفاظت از داده‌ها",
+    dpo_intro=(
+        "اگر درباره داده‌ها یا حقوق خود پرسشی دارید، می‌توانید با مسئول حفاظت از داده‌های "
+        "شهر تماس بگیرید:"
+    ),
+    dpo_address="نشانی",
+    dpo_email="ایمیل",
+    dpo_phone="تلفن",
     statement=("این توضیحات را فهمیده‌ام. با تبادل اطلاعات به شکلی که در این فرم آمده است موافقم."),
     person="شخص مورد نظر",
     name_label="نام",
@@ -691,6 +731,14 @@ UKRAINIAN = FormText(
         "право знати, яку інформацію про вас зберігають, і право подати скаргу до наглядового "
         "органу з питань захисту даних."
     ),
+    dpo_heading="Контакт із питань захисту даних",
+    dpo_intro=(
+        "Якщо у вас є запитання щодо ваших даних або ваших прав, ви можете звернутися до "
+        "уповноваженого з питань захисту даних міста:"
+    ),
+    dpo_address="Адреса",
+    dpo_email="Електронна пошта",
+    dpo_phone="Телефон",
     statement=(
         "Я зрозумів (зрозуміла) цю інформацію. Я погоджуюся на обмін інформацією, як його "
         "описано в цій формі."
@@ -828,6 +876,14 @@ TURKISH = FormText(
         "bilgilerin kayıtlı olduğunu öğrenme ve veri koruma denetim makamına şikâyette "
         "bulunma hakkınız vardır."
     ),
+    dpo_heading="Veri koruma konusunda iletişim",
+    dpo_intro=(
+        "Verileriniz veya haklarınız hakkında sorularınız varsa şehrin veri koruma "
+        "görevlisine ulaşabilirsiniz:"
+    ),
+    dpo_address="Adres",
+    dpo_email="E-posta",
+    dpo_phone="Telefon",
     statement=("Bu açıklamaları anladım. Bu formda açıklanan bilgi paylaşımına onay veriyorum."),
     person="İlgili kişi",
     name_label="Adı soyadı",
@@ -960,6 +1016,14 @@ RUSSIAN = FormText(
         "знать, какая информация о вас хранится, и право подать жалобу в надзорный орган по "
         "защите данных."
     ),
+    dpo_heading="Контакт по вопросам защиты данных",
+    dpo_intro=(
+        "Если у вас есть вопросы о ваших данных или ваших правах, вы можете обратиться к "
+        "уполномоченному по защите данных города:"
+    ),
+    dpo_address="Адрес",
+    dpo_email="Электронная почта",
+    dpo_phone="Телефон",
     statement=(
         "Я понял (поняла) эту информацию. Я согласен (согласна) на обмен информацией, как он "
         "описан в этой форме."

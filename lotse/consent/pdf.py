@@ -19,6 +19,7 @@ from lotse.accounts.models import Agency
 from lotse.people.models import Person
 
 from .categories import DataCategory
+from .dpo import dpo_contact
 from .form import FORM_VERSION, GERMAN, FormText, form_text
 from .models import ConsentDeclaration
 
@@ -129,6 +130,7 @@ def consent_form_context(declaration: ConsentDeclaration, language: str) -> dict
         "valid_until": _date(declaration.valid_until),
         "form_version": FORM_VERSION,
         "language_names": " / ".join(texts.name for texts in languages),
+        "dpo": dpo_contact(),
     }
 
 

@@ -164,6 +164,20 @@ def consent_get(*, membership: Membership | None, consent_id: int) -> ConsentDec
     return get_object_or_404(consent_list(membership=membership), pk=consent_id)
 
 
+def may_open_signed_form(*, membership: Membership | None, consent: ConsentDeclaration) -> bool:
+    """Who may open the scan of the signed form (it carries the person's name and signature):
+    whoever records consents for the agency that recorded this one, and the DPO, who keeps the
+    register. Recipients and disclosing agencies see the consent, not the scan."""
+    if membership is None:
+        return False
+    if membership.can(Capability.VIEW_CONSENT_REGISTER):
+        return True
+    return (
+        membership.can(Capability.RECORD_CONSENT)
+        and membership.agency_id == consent.recording_agency_id
+    )
+
+
 # --- legal bases ----------------------------------------------------------------------------------
 
 

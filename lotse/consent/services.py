@@ -49,6 +49,14 @@ def agencies_holding_data_on(subject: Any) -> set[int]:
     return holders
 
 
+def signed_form_type(head: bytes) -> str | None:
+    """The content type of a signed form by its first bytes (PDF, JPEG, PNG), else None."""
+    for signature, content_type in _SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
 def _check_upload(upload: UploadedFile | None) -> None:
     if upload is None:
         return
@@ -56,7 +64,7 @@ def _check_upload(upload: UploadedFile | None) -> None:
         raise ValidationError({"signed_form": _("The file is larger than 10 MB.")})
     head = upload.read(16)
     upload.seek(0)
-    if not any(head.startswith(signature) for signature in _SIGNATURES):
+    if signed_form_type(head) is None:
         raise ValidationError({"signed_form": _("Upload the signed form as PDF, JPEG or PNG.")})
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/form/<str:language>/", views.print_form, name="print_form"),
+    path("<int:pk>/signed-form/", views.signed_form, name="signed_form"),
     path("p/<str:public_id>/", views.person_register, name="person_register"),
     path("p/<str:public_id>/new/", views.record_consent, name="record"),
     path("p/<str:public_id>/emergency/", views.break_glass, name="break_glass"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +26,7 @@ from lotse.audit.services import record
 
 from . import policy, selectors, services
 from .categories import DataCategory
+from .dpo import dpo_contact
 from .form import LANGUAGES, TEXTS
 from .forms import (
     BreakGlassForm,
@@ -47,6 +48,9 @@ REGISTER_PAGE = 25
 REVIEW_PAGE = 25
 READ_CONSENTS = (Capability.READ_CASE_CONTENT, Capability.VIEW_CONSENT_REGISTER)
 READ_LEGAL_BASES = (Capability.READ_CASE_CONTENT, Capability.MANAGE_LEGAL_BASES)
+# Who may ask for the scan of a signed form at all; ``selectors.may_open_signed_form`` decides.
+OPEN_SIGNED_FORMS = (Capability.RECORD_CONSENT, Capability.VIEW_CONSENT_REGISTER)
+SIGNED_FORM_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def membership_with_any(request: HttpRequest, *capabilities: Capability) -> Membership:
@@ -142,6 +146,7 @@ def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
             "firewall_rules": foreigners_authority_rules(),
             "foreigners_authority_chosen": chose_foreigners_authority(chosen),
             "summary": error_summary(form),
+            "dpo": dpo_contact(),
         },
     )
 
@@ -149,7 +154,15 @@ def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- registers ---------------------------------------------------------------------------------
 
 
-def _register_rows(consents: list[ConsentDeclaration]) -> list[dict[str, Any]]:
+def _may_open_scan(membership: Membership, consent: ConsentDeclaration) -> bool:
+    return bool(consent.signed_form) and selectors.may_open_signed_form(
+        membership=membership, consent=consent
+    )
+
+
+def _register_rows(
+    consents: list[ConsentDeclaration], membership: Membership
+) -> list[dict[str, Any]]:
     today = timezone.localdate()
     return [
         {
@@ -157,6 +170,7 @@ def _register_rows(consents: list[ConsentDeclaration]) -> list[dict[str, Any]]:
             "status": consent.effective_status(today),
             "status_label": ConsentDeclaration.Status(consent.effective_status(today)).label,
             "categories": _category_labels(list(consent.categories)),
+            "may_open_scan": _may_open_scan(membership, consent),
         }
         for consent in consents
     ]
@@ -183,7 +197,7 @@ def person_register(request: HttpRequest, public_id: str) -> HttpResponse:
         "consent/person_register.html",
         {
             "person": person,
-            "rows": _register_rows(page),
+            "rows": _register_rows(page, membership),
             "paging": paging,
             "may_record": membership.can(Capability.RECORD_CONSENT),
             "may_break_glass": membership.can(Capability.BREAK_GLASS),
@@ -235,7 +249,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "consent/register.html",
         {
             "form": form,
-            "rows": _register_rows(page),
+            "rows": _register_rows(page, membership),
             "paging": paging,
             "query": query.urlencode(),
             "summary": error_summary(form),
@@ -297,6 +311,7 @@ def _detail_page(
             if consent.form_language in TEXTS
             else consent.form_language,
             "withdraw_form": withdraw_form if may_withdraw else None,
+            "may_open_scan": _may_open_scan(membership, consent),
             "print_languages": print_languages,
             "summary": error_summary(withdraw_form) if withdraw_form is not None else [],
         },
@@ -351,6 +366,50 @@ def print_form(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     _viewed(request, membership, target=consent, subject_id=consent.subject_id, printed=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="consent-{consent.pk}-{language}.pdf"'
+    return response
+
+
+@require_GET
+def signed_form(request: HttpRequest, pk: int) -> FileResponse:
+    """The scan of the signed form, as a download: for the agency that recorded the consent
+    and for the DPO; for everyone else, and when there is no scan, it is missing (404)."""
+    membership = membership_with_any(request, *OPEN_SIGNED_FORMS)
+    consent = _consent_or_404(request, membership, pk)
+    if not selectors.may_open_signed_form(membership=membership, consent=consent):
+        record(
+            action=AuditAction.ACCESS_DENIED,
+            actor=current_user(request),
+            agency=membership.agency,
+            detail={"consent": pk, "signed_form": True},
+        )
+        raise Http404
+    if not consent.signed_form:
+        raise Http404
+    try:
+        scan = consent.signed_form.storage.open(consent.signed_form.name, "rb")
+    except OSError:
+        raise Http404 from None  # recorded, but the file is gone: missing, as for no scan
+    head = scan.read(16)
+    scan.seek(0)
+    # The type by the file's own first bytes (checked on upload), never by its stored name.
+    content_type = services.signed_form_type(head) or "application/octet-stream"
+    extension = SIGNED_FORM_EXTENSIONS.get(content_type, "bin")
+    _viewed(
+        request,
+        membership,
+        target=consent,
+        subject_id=consent.subject_id,
+        downloaded="signed_form",
+    )
+    # The file name says which consent it is, never whom: the uploaded name may carry names.
+    response = FileResponse(
+        scan,
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"consent-{consent.pk}-signed-form.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

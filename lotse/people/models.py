@@ -177,7 +177,11 @@ class PersonLanguage(models.Model):
         verbose_name = _("language")
         verbose_name_plural = _("languages")
         constraints = [
-            models.UniqueConstraint(fields=["person", "language"], name="people_language_unique")
+            # Each agency records its own view of a language (levels differ between
+            # assessments); one agency's entry never blocks or reveals another's.
+            models.UniqueConstraint(
+                fields=["person", "owner_agency", "language"], name="people_language_unique"
+            )
         ]
 
     def __str__(self) -> str:

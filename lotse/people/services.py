@@ -17,6 +17,7 @@ from lotse.audit.services import record
 from lotse.consent.policy import Basis
 from lotse.core.models import StaleEditError
 
+from . import access
 from .choices import BirthDatePrecision, HouseholdRole, ResidenceKind, Sex, WorkPermission
 from .models import (
     DomainTransition,
@@ -98,28 +99,83 @@ def _validate_person(person: Person) -> None:
     person.full_clean(exclude=["owner_agency", "created_by", "merged_into"])
 
 
-def _save_languages(person: Person, languages: list[LanguageData], membership: Membership) -> None:
+def _clean_languages(languages: list[LanguageData]) -> list[LanguageData]:
+    """The list normalised (codes stripped and lower-cased) and checked as a whole.
+
+    Errors name the entry: ``languages[1].language``. Every entry is checked before the first
+    error is raised, so a caller learns all of them at once.
+    """
+    cleaned: list[LanguageData] = []
+    errors: dict[str, list[ValidationError]] = {}
+    seen: set[str] = set()
     for index, item in enumerate(languages):
         code = item.language.strip().lower()
+        at = f"languages[{index}]."
         if code not in language_codes():
-            raise ValidationError(
-                {
-                    f"languages[{index}].language": _("Unknown language code: %(code)s")
-                    % {"code": item.language}
-                }
+            message = _("Unknown language code: %(code)s") % {"code": item.language}
+            errors[at + "language"] = [ValidationError(message, code="invalid")]
+        elif code in seen:
+            message = _("This language is listed twice.")
+            errors[at + "language"] = [ValidationError(message, code="duplicate")]
+        seen.add(code)
+        entry = LanguageData(
+            language=code, level=item.level, interpreter_needed=item.interpreter_needed
+        )
+        try:
+            PersonLanguage(language=code, level=entry.level).clean_fields(
+                exclude=["person", "owner_agency", "language"]
             )
-        PersonLanguage.objects.update_or_create(
+        except ValidationError as error:
+            for name, messages in error.error_dict.items():
+                errors.setdefault(at + name, []).extend(messages)
+        cleaned.append(entry)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _replace_languages(
+    *, person: Person, wanted: list[LanguageData], membership: Membership
+) -> None:
+    """Make the entries ``membership``'s agency recorded for ``person`` exactly ``wanted``
+    (a list from :func:`_clean_languages`), in its order.
+
+    Entries other agencies recorded stay as they are, seen or not. An entry of another agency
+    the member may see and sends back as read (same level and interpreter flag) counts as
+    recorded already, so that "read, add a language, send back" does not copy it.
+    """
+    as_read = set(
+        access.languages_visible_to(membership)
+        .filter(person=person)
+        .exclude(owner_agency=membership.agency)
+        .values_list("language", "level", "interpreter_needed")
+    )
+    # Written anew rather than patched entry by entry: two statements however long the list,
+    # and the entries keep the order they were given in ("first language first").
+    PersonLanguage.objects.filter(person=person, owner_agency=membership.agency).delete()
+    PersonLanguage.objects.bulk_create(
+        PersonLanguage(
             person=person,
-            language=code,
-            defaults={
-                "owner_agency": membership.agency,
-                "level": item.level,
-                "interpreter_needed": item.interpreter_needed,
-            },
+            owner_agency=membership.agency,
+            language=item.language,
+            level=item.level,
+            interpreter_needed=item.interpreter_needed,
         )
-        PersonLanguage(person=person, language=code, level=item.level).clean_fields(
-            exclude=["person", "owner_agency"]
-        )
+        for item in wanted
+        if (item.language, item.level, item.interpreter_needed) not in as_read
+    )
+
+
+def _languages_differ(
+    *, person: Person, wanted: list[LanguageData], membership: Membership
+) -> bool:
+    """Whether the agency's entries for the person, as stored now, are not what it sends."""
+    own = list(
+        PersonLanguage.objects.filter(person=person, owner_agency=membership.agency)
+        .order_by("pk")
+        .values_list("language", "level", "interpreter_needed")
+    )
+    return own != [(item.language, item.level, item.interpreter_needed) for item in wanted]
 
 
 def _create_person(*, data: PersonData, membership: Membership, actor: User) -> Person:
@@ -127,7 +183,8 @@ def _create_person(*, data: PersonData, membership: Membership, actor: User) -> 
     person = Person(owner_agency=membership.agency, created_by=actor, **values)
     _validate_person(person)
     person.save()
-    _save_languages(person, data.languages, membership)
+    wanted = _clean_languages(data.languages)
+    _replace_languages(person=person, wanted=wanted, membership=membership)
     index_person_names(person)
     record(
         action=AuditAction.PERSON_REGISTERED,
@@ -216,17 +273,36 @@ def person_update(
     changes: dict[str, Any],
     membership: Membership,
     actor: User,
+    languages: list[LanguageData] | None = None,
 ) -> Person:
-    """Change a person; refused with StaleEditError if someone saved in between."""
+    """Change a person; refused with StaleEditError if someone saved in between.
+
+    ``languages``, if given, replaces the entries the member's agency recorded for the person
+    (``[]`` removes them); entries of other agencies stay untouched. It counts as a change of
+    the person: the version goes up and the audit event names ``languages``.
+    """
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    wanted = _clean_languages(languages) if languages is not None else None
     values = _clean_lists({**{n: getattr(person, n) for n in PERSON_FIELDS}, **changes})
     for name, value in values.items():
         setattr(person, name, value)
     _validate_person(person)
     changed = [name for name in PERSON_FIELDS if name in changes]
-    person.save_versioned(expected_version=expected_version, update_fields=[*changed, "birth_year"])
+    try:
+        person.save_versioned(
+            expected_version=expected_version, update_fields=[*changed, "birth_year"]
+        )
+    except StaleEditError as stale:
+        if wanted is not None and _languages_differ(
+            person=person, wanted=wanted, membership=membership
+        ):
+            stale.changed_fields.append("languages")
+        raise
+    if wanted is not None:
+        _replace_languages(person=person, wanted=wanted, membership=membership)
+        changed.append("languages")
     if {"given_names", "family_name", "aliases", "native_name"} & set(changes):
         index_person_names(person)
     record(
@@ -357,7 +433,9 @@ def person_merge_confirm(*, merge: PersonMerge, membership: Membership, actor: U
     ResidenceStatus.objects.filter(person=merged).update(person=survivor)
     DomainTransition.objects.filter(person=merged).update(person=survivor)
     for language in PersonLanguage.objects.filter(person=merged):
-        if not PersonLanguage.objects.filter(person=survivor, language=language.language).exists():
+        if not PersonLanguage.objects.filter(
+            person=survivor, owner_agency=language.owner_agency_id, language=language.language
+        ).exists():
             PersonLanguage.objects.filter(pk=language.pk).update(person=survivor)
     for member in HouseholdMember.objects.filter(person=merged):
         if not HouseholdMember.objects.filter(household=member.household, person=survivor).exists():

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from lotse.accounts.models import Agency, Membership, User
 from lotse.consent.categories import DataCategory
-from lotse.consent.models import ConsentPurpose, LegalBasis
+from lotse.consent.models import ConsentDeclaration, ConsentPurpose, LegalBasis
 from lotse.consent.services import ConsentData, consent_record
 from lotse.people.models import Person
 from lotse.people.tests.factories import PersonFactory
@@ -61,6 +63,14 @@ def _consent_id(ctx: Context) -> int:
     return consent.pk
 
 
+def _scanned_consent_id(ctx: Context) -> int:
+    """Like ``_consent_id``, with a scan of the signed form (stored in a temporary folder)."""
+    ctx.fixture("settings").MEDIA_ROOT = ctx.fixture("tmp_path")
+    consent = ConsentDeclaration.objects.get(pk=_consent_id(ctx))
+    consent.signed_form.save("signed.pdf", ContentFile(b"%PDF-1.4\n%signed\n"))
+    return consent.pk
+
+
 def _basis(ctx: Context) -> dict[str, Any]:
     basis = LegalBasis.objects.create(
         from_kind=Agency.Kind.JOBCENTER,
@@ -88,6 +98,12 @@ PAGES: dict[str, Row] = {
         "consent:print_form",
         allowed=CASEWORK,
         kwargs=lambda ctx: {"pk": _consent_id(ctx), "language": "ar"},
+    ),
+    # The scan: the recording agency's consent recorders (anna's KIM) and the DPO only.
+    "consent:signed_form": page(
+        "consent:signed_form",
+        allowed=CONSENT_READERS,
+        kwargs=lambda ctx: {"pk": _scanned_consent_id(ctx)},
     ),
     "consent:person_register": page("consent:person_register", allowed=CASEWORK, kwargs=_public_id),
     "consent:record": page("consent:record", allowed=CASEWORK, kwargs=_public_id),
