@@ -170,7 +170,13 @@ def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _
     closed = False
     if compartment.category is None:
         grants = grants.filter(category=OuterRef(at("category")))
-        category_ok = Q(**{at("category__in"): allowed_categories})
+        # No condition when every category is allowed: a redundant IN list can still steer
+        # the planner (SQLite then seeks each category of the grant index separately).
+        category_ok = (
+            Q()
+            if allowed_categories == set(DataCategory.values)
+            else Q(**{at("category__in"): allowed_categories})
+        )
     else:
         closed = compartment.category not in allowed_categories
         grants = grants.filter(category=compartment.category)
@@ -278,6 +284,8 @@ def count_parts(membership: Membership, queryset: QuerySet[Any]) -> list[QuerySe
     break-glass (owner or subject index).
     """
     parts = _branches(membership, queryset.model)
+    # Counting needs no order; a capped count (LIMIT) would otherwise sort every row first.
+    queryset = queryset.order_by()
     result = [queryset.filter(parts.own)]
     if parts.closed:
         return result

@@ -21,6 +21,7 @@ from lotse.consent.policy import VisibleCount, count_parts, count_visible
 from lotse.people.models import Person
 
 from .bench import BenchRow, measure, query_count, row
+from .bench_people import SEARCH_KINDS, _sample, search_latency_rows
 
 BATCH = 10_000
 
@@ -130,6 +131,7 @@ def access_suite(*, persons: int, entries: int, repeat: int) -> tuple[list[Bench
     sizes = seed_access_data(persons=persons, entries=entries)
     kim = User.objects.get(username="kim")
     membership = kim.primary_membership()
+    assert membership is not None  # noqa: S101 - the demo caseworker has one
 
     def page_with_count() -> tuple[VisibleCount, list[JournalEntry]]:
         # What GET /api/v1/journal-entries runs: a page and its count, exact up to the cap.
@@ -159,11 +161,20 @@ def access_suite(*, persons: int, entries: int, repeat: int) -> tuple[list[Bench
         ),
         row("access: one person's journal (25 rows)", measure(one_person, repeat=repeat)),
     ]
+    # Search again, now that a tenth of the persons consented to share with this agency: each
+    # hit of another agency is checked against these grants.
+    rng = random.Random(11)
+    own = Person.objects.filter(owner_agency=membership.agency)
+    rows += search_latency_rows(
+        membership,
+        _sample(own, rng, max(len(SEARCH_KINDS), 2 * repeat)),
+        rng,
+        what=f"search with {ConsentGrant.objects.count():,} consent grants in place",
+    )
     listing = journal_entry_list(membership=membership)
     sql, params = listing[:25].query.sql_with_params()
     plan = "Plan of the list query (newest first, scanned until a page is full):\n"
     plan += _plan(sql, params)
-    assert membership is not None  # noqa: S101 - the demo caseworker has one
     names = ("own agency", "by consent", "by legal basis or emergency access")
     for name, part in zip(names, count_parts(membership, JournalEntry.objects.all()), strict=False):
         part_sql, part_params = part.values("pk").query.sql_with_params()

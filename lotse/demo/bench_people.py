@@ -404,6 +404,50 @@ def _ratio_note(full: list[float], bare: list[float], target_ms: float) -> str:
     return f"target p95 ≤ {target_ms:.0f} ms: {verdict}; p95 ratio to bare query {ratio:.1f}×"
 
 
+def search_latency_rows(
+    membership: Membership, sample: list[Person], rng: random.Random, *, what: str
+) -> list[BenchRow]:
+    """p50/p95 of search for one query per sampled person, the kinds of query in turn, beside
+    the bare candidate query, and how often the person is in the top ten."""
+    planned = [(SEARCH_KINDS[i % len(SEARCH_KINDS)], p) for i, p in enumerate(sample)]
+    texts = [(kind, _search_query(rng, kind, p), p.pk) for kind, p in planned]
+    for _, text, _ in texts[:5]:  # warm caches and connections
+        selectors.person_search(membership=membership, query=text, limit=TOP)
+    full: list[float] = []
+    bare: list[float] = []
+    per_kind: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
+    found = 0
+    found_per_kind: dict[str, int] = dict.fromkeys(SEARCH_KINDS, 0)
+    for kind, text, expected in texts:
+        start = time.perf_counter()
+        hits = selectors.person_search(membership=membership, query=text, limit=TOP)
+        took = (time.perf_counter() - start) * 1000
+        full.append(took)
+        per_kind[kind].append(took)
+        is_found = any(hit.person.pk == expected for hit in hits)
+        found += is_found
+        found_per_kind[kind] += is_found
+        candidate = search_candidate_query(membership, text)
+        if candidate is not None:
+            bare.append(_timed(lambda q=candidate: list(q.all())))  # type: ignore[misc]
+    rows = [
+        row(
+            what,
+            full,
+            _ratio_note(full, bare, SEARCH_P95_TARGET_MS)
+            + f"; person in top {TOP}: {found / len(texts):.0%}",
+        ),
+        row("  bare candidate query (people_personnamekey)", bare, "SQL only"),
+    ]
+    for kind in SEARCH_KINDS:
+        if per_kind[kind]:
+            share = found_per_kind[kind] / len(per_kind[kind])
+            rows.append(
+                row(f"  search: {kind}", per_kind[kind], f"person in top {TOP}: {share:.0%}")
+            )
+    return rows
+
+
 def latency_suite(
     *, persons: int, repeat: int, seed: int = 2017, progress: Progress | None = None
 ) -> LatencyReport:
@@ -431,50 +475,12 @@ def latency_suite(
         .filter(user__username="kim", agency__code="kim", role="caseworker")
         .get()
     )
-    scope = Person.objects.filter(owner_agency=membership.agency)
     rng = random.Random(seed + 1)
     queries = max(len(SEARCH_KINDS), repeat)
-    sample = _sample(scope, rng, queries)
-    planned = [(SEARCH_KINDS[i % len(SEARCH_KINDS)], p) for i, p in enumerate(sample)]
-    texts = [(kind, _search_query(rng, kind, p), p.pk) for kind, p in planned]
-
-    def search(text: str) -> list[object]:
-        return list(selectors.person_search(membership=membership, query=text, limit=TOP))
-
-    for _, text, _ in texts[:5]:  # warm caches and connections
-        search(text)
-    full: list[float] = []
-    bare: list[float] = []
-    per_kind: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
-    found = 0
-    found_per_kind: dict[str, int] = dict.fromkeys(SEARCH_KINDS, 0)
-    for kind, text, expected in texts:
-        start = time.perf_counter()
-        hits = selectors.person_search(membership=membership, query=text, limit=TOP)
-        took = (time.perf_counter() - start) * 1000
-        full.append(took)
-        per_kind[kind].append(took)
-        is_found = any(hit.person.pk == expected for hit in hits)
-        found += is_found
-        found_per_kind[kind] += is_found
-        candidate = search_candidate_query(membership, text)
-        if candidate is not None:
-            bare.append(_timed(lambda q=candidate: list(q.all())))  # type: ignore[misc]
-    rows.append(
-        row(
-            f"search: mixed queries at {total_persons:,} persons",
-            full,
-            _ratio_note(full, bare, SEARCH_P95_TARGET_MS)
-            + f"; person in top {TOP}: {found / len(texts):.0%}",
-        )
+    sample = _sample(Person.objects.filter(owner_agency=membership.agency), rng, queries)
+    rows += search_latency_rows(
+        membership, sample, rng, what=f"search: mixed queries at {total_persons:,} persons"
     )
-    rows.append(row("  bare candidate query (people_personnamekey)", bare, "SQL only"))
-    for kind in SEARCH_KINDS:
-        if per_kind[kind]:
-            share = found_per_kind[kind] / len(per_kind[kind])
-            rows.append(
-                row(f"  search: {kind}", per_kind[kind], f"person in top {TOP}: {share:.0%}")
-            )
 
     # Duplicate check on registration: half look like a person of the own agency in another
     # spelling, a quarter like persons of other agencies, a quarter are new (namesakes occur).
