@@ -285,6 +285,36 @@ def consents_expire(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
+def _labels(categories: set[str]) -> str:
+    return ", ".join(str(DataCategory(code).label) for code in sorted(categories))
+
+
+def _legal_basis_refusals(to_kind: str, categories: set[str]) -> list[str]:
+    """Why a legal basis may not open these categories to this kind of agency: a firewall
+    rule closes them to everything, or they open by the person's consent only."""
+    refusals = [
+        _("%(rule)s (%(citation)s) No legal basis can open: %(categories)s.")
+        % {
+            "categories": _labels(rule.categories & categories),
+            "rule": rule.description,
+            "citation": rule.citation,
+        }
+        for rule in firewall.violations(to_kind, categories)
+    ]
+    consent_only = (
+        firewall.consent_only_categories(to_kind) & categories
+    ) - firewall.blocked_categories(to_kind)
+    if consent_only:
+        refusals.append(
+            _(
+                "Only the person's own consent opens %(categories)s to this kind of agency, "
+                "never a legal basis."
+            )
+            % {"categories": _labels(consent_only)}
+        )
+    return refusals
+
+
 def legal_basis_save(
     *,
     basis: LegalBasis | None,
@@ -302,19 +332,9 @@ def legal_basis_save(
     unknown = sorted(set(categories) - set(DataCategory.values))
     if not categories or unknown:
         raise ValidationError({"categories": _("Choose at least one valid category.")})
-    blocked = (
-        firewall.blocked_categories(to_kind) | firewall.consent_only_categories(to_kind)
-    ) & set(categories)
-    if blocked:
-        raise ValidationError(
-            {
-                "categories": _(
-                    "No legal basis can open these categories to this kind of agency; "
-                    "only a consent can, or nothing: %(categories)s"
-                )
-                % {"categories": ", ".join(sorted(blocked))}
-            }
-        )
+    refusals = _legal_basis_refusals(to_kind, set(categories))
+    if refusals:
+        raise ValidationError({"categories": refusals})
     if not citation.strip():
         raise ValidationError({"citation": _("Cite the statute, e.g. § 50 SGB II.")})
     entity = basis or LegalBasis()

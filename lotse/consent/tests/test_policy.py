@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lotse.accounts.models import Agency
 from lotse.cases.models import JournalEntry
@@ -159,18 +159,22 @@ def test_legal_basis_opens_a_category_between_agency_kinds(cem, frida, anna, age
 
 
 def test_no_legal_basis_reaches_the_foreigners_authority(frida):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         legal_basis_save(
             basis=None,
             from_kind=Agency.Kind.INTEGRATION_OFFICE,
             to_kind=Agency.Kind.FOREIGNERS_AUTHORITY,
-            categories=[DataCategory.RESIDENCE],
+            categories=[DataCategory.RESIDENCE, DataCategory.HEALTH],
             citation="§ 87 AufenthG",
             note="",
             is_active=True,
             membership=m(frida),
             actor=frida,
         )
+    # Each case says what it is: health is closed to everything, residence needs a consent.
+    health, residence = refused.value.message_dict["categories"]
+    assert "§ 88 Abs. 2 AufenthG" in health and "Health" in health
+    assert residence.startswith("Only the person's own consent opens Residence status")
 
 
 def test_break_glass_opens_the_subject_but_never_entrusted_items(gero, ben, family):
