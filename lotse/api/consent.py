@@ -33,6 +33,7 @@ from lotse.cases.services import journal_entry_create
 from lotse.consent import policy
 from lotse.consent import selectors as consent_selectors
 from lotse.consent.categories import DataCategory
+from lotse.consent.form import FORM_VERSION
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose, LegalBasis
 from lotse.consent.services import (
     ConsentData,
@@ -277,7 +278,7 @@ class ConsentIn(InputSchema):
     purpose_text: str = ""
     valid_from: date | None = Field(None, description="Default: today.")
     valid_until: date | None = Field(None, description="Default: two years from today.")
-    form_version: str = "2026-1"
+    form_version: str = FORM_VERSION
     form_language: str = Field("de", description="Language of the form the person signed.")
     status: ConsentDeclaration.Status = Field(
         ConsentDeclaration.Status.GIVEN, description="given, requested or refused."

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Printed on every form and to be recorded with the declaration (``form_version``).
-FORM_VERSION = "2026-1"
+FORM_VERSION = "2026-2"  # 2026-2: names the data-protection officer
 
 #: The languages the form is printed in; German is always printed.
 LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "tr", "ru")

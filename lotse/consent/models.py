@@ -14,6 +14,7 @@ from lotse.accounts.models import Agency
 from lotse.core.models import TimeStampedModel
 
 from .categories import DataCategory
+from .form import FORM_VERSION
 
 
 class _JoinOnly:
@@ -128,7 +129,7 @@ class ConsentDeclaration(TimeStampedModel):
     purpose_text = models.CharField(_("purpose in detail"), max_length=500, blank=True, default="")
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), default=default_valid_until)
-    form_version = models.CharField(_("form version"), max_length=20, default="2026-1")
+    form_version = models.CharField(_("form version"), max_length=20, default=FORM_VERSION)
     form_language = models.CharField(_("form language"), max_length=5, default="de")
     signed_form = models.FileField(
         _("signed form"), upload_to="consents/%Y/", blank=True, default=""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from lotse.audit.services import record
 
 from . import firewall
 from .categories import Compartment, DataCategory
+from .form import FORM_VERSION
 from .models import BreakGlass, ConsentDeclaration, ConsentGrant, LegalBasis, default_valid_until
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -80,7 +82,7 @@ class ConsentData:
     includes_entrusted: bool = False
     valid_from: date | None = None
     valid_until: date | None = None
-    form_version: str = "2026-1"
+    form_version: str = FORM_VERSION
     form_language: str = "de"
     status: str = ConsentDeclaration.Status.GIVEN
 
@@ -285,7 +287,7 @@ def consents_expire(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def _labels(categories: set[str]) -> str:
+def _labels(categories: AbstractSet[str]) -> str:
     return ", ".join(str(DataCategory(code).label) for code in sorted(categories))
 
 

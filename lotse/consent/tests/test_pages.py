@@ -20,6 +20,7 @@ from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import chain_lock_queries
 from lotse.cases.models import JournalEntry
 from lotse.consent.categories import DataCategory
+from lotse.consent.form import FORM_VERSION
 from lotse.consent.models import BreakGlass, ConsentDeclaration, ConsentPurpose, LegalBasis
 from lotse.consent.services import ConsentData, break_glass_open, consent_record
 from lotse.people.models import Person
@@ -67,7 +68,7 @@ def _consent_form(recipients: list[Agency], categories: list[str], **extra: Any)
         "valid_from": today.isoformat(),
         "valid_until": (today + timedelta(days=730)).isoformat(),
         "form_language": "ar",
-        "form_version": "2026-1",
+        "form_version": FORM_VERSION,
     }
     data.update(extra)
     return data
