@@ -35,10 +35,16 @@ from lotse.people.duplicates import LIKELY, POSSIBLE, ProspectivePerson, score_p
 from lotse.people.duplicates import candidate_query as duplicate_candidates
 from lotse.people.duplicates import check_duplicates as people_check_duplicates
 from lotse.people.models import Person, PersonNameKey
-from lotse.people.search import candidate_query, parse_query, search_persons, token_conditions
+from lotse.people.search import (
+    candidate_query,
+    name_key_values,
+    parse_query,
+    search_persons,
+    token_conditions,
+)
 
 from .bench import BenchRow, row
-from .families import generate_families, name_key_values, respell
+from .families import generate_families, respell
 
 PAIRS_FILE = names.PAIRS_FILE
 TRANSLIT_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "translit" / "ar2en-test.tsv"

@@ -61,6 +61,7 @@ from lotse.people.models import (
     ResidenceStatus,
 )
 from lotse.people.residence import benefit_regime, is_domain_transition
+from lotse.people.search import name_key_values
 
 from .city import ACCOUNTS
 
@@ -1400,30 +1401,6 @@ class LoadResult:
     transitions: int
     name_keys: int
     seconds: float
-
-
-def name_key_values(
-    *, given_names: str, family_name: str, aliases: Sequence[str], native_name: str
-) -> list[tuple[str, str]]:
-    """(kind, value) of a person's search tokens, exactly as
-    ``people.search.index_person_names`` writes them: the variant keys of
-    ``names.person_search_keys`` and the folded words of every spelling.
-    """
-    keys = names.person_search_keys(
-        given_names=given_names,
-        family_name=family_name,
-        aliases=[str(a) for a in aliases],
-        native_name=native_name,
-    )
-    spellings = [f"{given_names} {family_name}".strip(), *(str(a) for a in aliases if a)]
-    if native_name:
-        spellings.append(native_name)
-    tokens: set[str] = set()
-    for spelling in spellings:
-        tokens.update(t for t in names.fold(spelling).split() if t)
-    rows = {(PersonNameKey.Kind.KEY.value, k[:64]) for k in keys}
-    rows |= {(PersonNameKey.Kind.TOKEN.value, t[:64]) for t in tokens}
-    return sorted(rows)
 
 
 def _demo_users() -> dict[str, User]:

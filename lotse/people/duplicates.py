@@ -86,11 +86,7 @@ def _birth_score(a: Person | ProspectivePerson, b: Person | ProspectivePerson) -
 
 
 def _spellings(p: Person | ProspectivePerson) -> list[str]:
-    spellings = [f"{p.given_names} {p.family_name}"]
-    spellings.extend(str(a) for a in p.aliases if a)
-    if p.native_name:
-        spellings.append(p.native_name)
-    return spellings
+    return names.spellings(p.given_names, p.family_name, p.aliases, p.native_name)
 
 
 def score_pair(new: ProspectivePerson, existing: Person) -> tuple[float, tuple[str, ...]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -685,6 +686,17 @@ def query_keys(query: str) -> list[str]:
     keys = [k for t in tokens for k in token_keys(t)]
     keys.extend(token_key(first + second) for first, second in itertools.pairwise(tokens))
     return list(dict.fromkeys(k for k in keys if k))
+
+
+def spellings(
+    given_names: str, family_name: str, aliases: Sequence[str], native_name: str
+) -> list[str]:
+    """Every way a person's name is written: full name, other spellings, native script."""
+    written = [f"{given_names} {family_name}".strip()]
+    written.extend(str(alias) for alias in aliases if alias)
+    if native_name:
+        written.append(native_name)
+    return written
 
 
 def person_search_keys(

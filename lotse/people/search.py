@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -165,7 +166,7 @@ def search_persons(
         return []
     # Merged persons keep their keys (a merge can be reverted) but are never a hit.
     names_by_person = {
-        pk: _spelling_list(given, family, aliases, native)
+        pk: names.spellings(given, family, aliases, native)
         for pk, given, family, aliases, native in Person.objects.filter(
             pk__in=hits_by_person, merged_into__isnull=True
         ).values_list("pk", "given_names", "family_name", "aliases", "native_name")
@@ -173,6 +174,10 @@ def search_persons(
     best = _rank(query.text, len(conditions), hits_by_person, names_by_person, limit)
     full = Person.objects.select_related("owner_agency").in_bulk([pk for _score, pk in best])
     return [SearchHit(full[pk], score) for score, pk in best]
+
+
+def _score(coverage: float, similarity: float) -> float:
+    return round(0.4 * coverage + 0.6 * similarity, 4)
 
 
 def _rank(
@@ -193,12 +198,12 @@ def _rank(
         if not spellings:
             continue
         coverage = hits / words
-        if len(best) == limit and round(0.4 * coverage + 0.6, 4) < best[0][0]:
+        if len(best) == limit and _score(coverage, 1.0) < best[0][0]:
             break
         similarity = max(names.name_similarity(text, spelling) for spelling in spellings)
         if similarity < _MIN_SIMILARITY:
             continue
-        entry = (round(0.4 * coverage + 0.6 * similarity, 4), -pk)
+        entry = (_score(coverage, similarity), -pk)
         if len(best) < limit:
             heapq.heappush(best, entry)
         elif entry > best[0]:
@@ -206,38 +211,41 @@ def _rank(
     return [(score, -negative_pk) for score, negative_pk in sorted(best, reverse=True)]
 
 
-def _spelling_list(given: str, family: str, aliases: list[str], native: str) -> list[str]:
-    spellings = [f"{given} {family}".strip()]
-    spellings.extend(str(alias) for alias in aliases if alias)
-    if native:
-        spellings.append(native)
-    return spellings
-
-
 def _spellings(person: Person) -> list[str]:
-    return _spelling_list(
-        person.given_names, person.family_name, list(person.aliases), person.native_name
+    return names.spellings(
+        person.given_names, person.family_name, person.aliases, person.native_name
     )
+
+
+def name_key_values(
+    *, given_names: str, family_name: str, aliases: Sequence[str], native_name: str
+) -> list[tuple[str, str]]:
+    """(kind, value) of a person's search tokens: the variant keys of
+    ``names.person_search_keys`` and the folded words of every spelling."""
+    keys = names.person_search_keys(
+        given_names=given_names,
+        family_name=family_name,
+        aliases=[str(a) for a in aliases],
+        native_name=native_name,
+    )
+    tokens: set[str] = set()
+    for spelling in names.spellings(given_names, family_name, aliases, native_name):
+        tokens.update(t for t in names.fold(spelling).split() if t)
+    rows = {(PersonNameKey.Kind.KEY.value, k[:64]) for k in keys}
+    rows |= {(PersonNameKey.Kind.TOKEN.value, t[:64]) for t in tokens}
+    return sorted(rows)
 
 
 def index_person_names(person: Person) -> None:
     """Rewrite the person's search tokens; called by every write that changes a name."""
-    keys = names.person_search_keys(
+    values = name_key_values(
         given_names=person.given_names,
         family_name=person.family_name,
-        aliases=[str(a) for a in person.aliases],
+        aliases=person.aliases,
         native_name=person.native_name,
     )
-    tokens: set[str] = set()
-    for spelling in _spellings(person):
-        tokens.update(t for t in names.fold(spelling).split() if t)
     PersonNameKey.objects.filter(person=person).delete()
     PersonNameKey.objects.bulk_create(
-        [
-            PersonNameKey(
-                person=person, owner_agency_id=person.owner_agency_id, kind=kind, value=value[:64]
-            )
-            for kind, values in ((PersonNameKey.Kind.KEY, keys), (PersonNameKey.Kind.TOKEN, tokens))
-            for value in values
-        ]
+        PersonNameKey(person=person, owner_agency_id=person.owner_agency_id, kind=kind, value=value)
+        for kind, value in values
     )

@@ -12,12 +12,7 @@ from lotse.accounts.models import Agency
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.demo import bench_people
 from lotse.demo.bench import BenchRow
-from lotse.demo.families import (
-    generate_families,
-    load_families,
-    name_key_values,
-    respell,
-)
+from lotse.demo.families import generate_families, load_families, respell
 from lotse.demo.services import demo_city_seed
 from lotse.people.choices import BenefitRegime, BirthDatePrecision, HouseholdRole
 from lotse.people.models import (
@@ -29,7 +24,7 @@ from lotse.people.models import (
     PersonNameKey,
     ResidenceStatus,
 )
-from lotse.people.search import index_person_names
+from lotse.people.search import index_person_names, name_key_values
 
 pytestmark = pytest.mark.django_db
 
