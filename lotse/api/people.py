@@ -643,9 +643,8 @@ def person_patch(
 
     `languages` replaces the language entries your agency recorded (`[]` removes them; leaving
     it out changes none). Entries other agencies recorded stay untouched and are shown only
-    where you may see them. A person has one entry per language: one another agency recorded
-    may be sent back unchanged, as GET shows it, but not changed; a language held by an entry
-    you may not see cannot be recorded (422).
+    where you may see them; one sent back unchanged, as GET shows it, is not copied, and one
+    sent with another level or interpreter flag becomes your agency's own entry beside it.
 
     A stale `version` answers 409 with the fields that differ and the person as it is now.
     Errors name the field and entry, e.g. `languages[1].language` as

@@ -144,12 +144,6 @@ def _replace_languages(
     the member may see and sends back as read (same level and interpreter flag) counts as
     recorded already, so that "read, add a language, send back" does not copy it.
     """
-    as_read = set(
-        access.languages_visible_to(membership)
-        .filter(person=person)
-        .exclude(owner_agency=membership.agency)
-        .values_list("language", "level", "interpreter_needed")
-    )
     # Written anew rather than patched entry by entry: two statements however long the list,
     # and the entries keep the order they were given in ("first language first").
     PersonLanguage.objects.filter(person=person, owner_agency=membership.agency).delete()
@@ -157,13 +151,27 @@ def _replace_languages(
         PersonLanguage(
             person=person,
             owner_agency=membership.agency,
-            language=item.language,
-            level=item.level,
-            interpreter_needed=item.interpreter_needed,
+            language=language,
+            level=level,
+            interpreter_needed=interpreter_needed,
         )
-        for item in wanted
-        if (item.language, item.level, item.interpreter_needed) not in as_read
+        for language, level, interpreter_needed in _own_entries(person, wanted, membership)
     )
+
+
+def _own_entries(
+    person: Person, wanted: list[LanguageData], membership: Membership
+) -> list[tuple[str, str, bool]]:
+    """(language, level, interpreter) the agency's own entries are to be: ``wanted`` without
+    the entries of other agencies the member sees and sends back as read."""
+    as_read = set(
+        access.languages_visible_to(membership)
+        .filter(person=person)
+        .exclude(owner_agency=membership.agency)
+        .values_list("language", "level", "interpreter_needed")
+    )
+    entries = [(item.language, item.level, item.interpreter_needed) for item in wanted]
+    return [entry for entry in entries if entry not in as_read]
 
 
 def _languages_differ(
@@ -175,7 +183,7 @@ def _languages_differ(
         .order_by("pk")
         .values_list("language", "level", "interpreter_needed")
     )
-    return own != [(item.language, item.level, item.interpreter_needed) for item in wanted]
+    return own != _own_entries(person, wanted, membership)
 
 
 def _create_person(*, data: PersonData, membership: Membership, actor: User) -> Person:

@@ -253,6 +253,17 @@ def test_a_stale_version_does_not_name_languages_that_are_as_sent(anna, gero, cl
     assert stale.json()["changed_fields"] == []
 
 
+def test_a_stale_version_does_not_name_another_agencys_entry_sent_back_as_read(
+    anna, ben, agencies, client_for
+):
+    person = _register(anna, AR)
+    _share(person, anna, agencies.jugendamt, DataCategory.IDENTITY, DataCategory.LANGUAGE)
+    assert _patch(client_for(anna), person, {"version": 1, "phone": "0202 1"}).status_code == 200
+    stale = _patch(client_for(ben), person, {"version": 1, "languages": [AR]})
+    assert stale.status_code == 409
+    assert stale.json()["changed_fields"] == []
+
+
 def test_a_languages_only_change_is_audited_like_other_edits(anna, agencies, client_for):
     person = _register(anna, AR)
     response = _patch(client_for(anna), person, {"version": 1, "languages": [FA]})
