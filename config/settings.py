@@ -55,7 +55,9 @@ if IS_PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-    DEBUG = env_bool("DEBUG", not IS_TEST)
+    # Off unless LOTSE_DEBUG=1: the demo shows Lotse's own error pages, not Django's technical
+    # ones with URL patterns and local variables.
+    DEBUG = env_bool("DEBUG", False)
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -79,9 +81,16 @@ INSTALLED_APPS = [
     "lotse.api",
     "lotse.demo",
 ]
+if not IS_PRODUCTION:
+    # runserver leaves static files to WhiteNoise, as in production (also without DEBUG).
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("django.contrib.staticfiles"), "whitenoise.runserver_nostatic"
+    )
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files in every environment: collected in production, found in place otherwise.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lotse.core.middleware.GermanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,10 +103,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-
-if IS_PRODUCTION:
-    # Serves the collected, compressed static files; development uses Django's own view.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -248,6 +253,13 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise serves production's collected files (after `lotse collectstatic`); development and
+# tests serve the files where the finders find them (app static dirs, STATICFILES_DIRS), picking
+# up changes without a restart and without a collect step.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
+if not IS_PRODUCTION:
+    WHITENOISE_MAX_AGE = 0  # an edited stylesheet shows on the next reload
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- security -----------------------------------------------------------------------------------
