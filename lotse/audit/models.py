@@ -35,6 +35,8 @@ class AuditAction(models.TextChoices):
     RESIDENCE_STATUS_ADDED = "residence_status_added", _("Residence status recorded")
     DOMAIN_TRANSITION_RECOGNISED = "domain_transition", _("Change of benefit law recognised")
     DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check run")
+    DUPLICATE_HINT_SHOWN = "duplicate_hint_shown", _("Possible match at another agency hinted")
+    DUPLICATE_HINTS_UNUSUAL = "duplicate_hints_unusual", _("Unusually many duplicate hints")
     PERSON_MERGE_PROPOSED = "person_merge_proposed", _("Merge of records proposed")
     PERSON_MERGE_CONFIRMED = "person_merge_confirmed", _("Merge of records confirmed")
     PERSON_MERGE_REVERTED = "person_merge_reverted", _("Merge of records reverted")
@@ -42,14 +44,20 @@ class AuditAction(models.TextChoices):
     CONSENT_GIVEN = "consent_given", _("Consent given")
     CONSENT_REFUSED = "consent_refused", _("Consent refused")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    CONSENT_CONFIRMED = "consent_confirmed", _("Consent confirmed by a disclosing agency")
+    CONSENT_EXPIRED = "consent_expired", _("Consent expired")
     CONSENT_VIEWED = "consent_viewed", _("Consent viewed")
     LEGAL_BASIS_SAVED = "legal_basis_saved", _("Legal basis saved")
     BREAK_GLASS_OPENED = "break_glass_opened", _("Emergency access opened")
     BREAK_GLASS_REVIEWED = "break_glass_reviewed", _("Emergency access reviewed")
+    BREAK_GLASS_VIEWED = "break_glass_viewed", _("Emergency access page opened")
     JOURNAL_ENTRY_CREATED = "journal_entry_created", _("Journal entry recorded")
     JOURNAL_ENTRY_VIEWED = "journal_entry_viewed", _("Journal entry viewed")
     ACCESS_DENIED = "access_denied", _("Access denied")
     AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")
+    ADMIN_ADDED = "admin_added", _("Added in the administration")
+    ADMIN_CHANGED = "admin_changed", _("Changed in the administration")
+    ADMIN_DELETED = "admin_deleted", _("Deleted in the administration")
 
 
 class AuditEvent(models.Model):
@@ -107,3 +115,22 @@ class AuditEvent(models.Model):
         }
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class AuditSubject(models.Model):
+    """One person an event concerns, for events about several (a search, a list, a hint).
+
+    An index of what the event's hashed ``detail["subjects"]`` already says, so the DPO's "who
+    saw this person" finds list reads with one indexed look-up. Append-only like the events.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="subjects")
+    subject_id = models.BigIntegerField(_("subject person"))
+
+    class Meta:
+        verbose_name = _("person concerned")
+        verbose_name_plural = _("persons concerned")
+        indexes = [models.Index(fields=["subject_id", "event"], name="audit_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.subject_id}"
