@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .models import GENESIS_HASH, AuditEvent
+from .models import GENESIS_HASH, AuditEvent, AuditSubject
 
 # Any constant works; it only has to be the same for every writer of the chain.
 _CHAIN_LOCK_KEY = 0x10753A
@@ -25,11 +26,21 @@ def record(
     agency: Any = None,
     target: models.Model | None = None,
     subject_id: int | None = None,
+    subject_ids: Iterable[int] = (),
     basis: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Never put names or case content into ``detail``."""
+    """Append one event to the chain. Never put names or case content into ``detail``.
+
+    ``subject_id`` is the one person the event is about; ``subject_ids`` the persons an event
+    about several concerns (the rows of a list, the matches of a hint). They are kept in the
+    hashed detail and indexed in :class:`AuditSubject`, so "who saw this person" finds them.
+    """
     target_type, target_id = _target_fields(target)
+    subjects = sorted({int(pk) for pk in subject_ids} - {subject_id})
+    detail = dict(detail or {})
+    if subjects:
+        detail["subjects"] = subjects
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -44,11 +55,15 @@ def record(
             target_id=target_id,
             subject_id=subject_id,
             basis=basis[:255],
-            detail=detail or {},
+            detail=detail,
             prev_hash=last or GENESIS_HASH,
         )
         event.hash = event.compute_hash()
         event.save(force_insert=True)
+        if subjects:
+            AuditSubject.objects.bulk_create(
+                AuditSubject(event=event, subject_id=pk) for pk in subjects
+            )
     return event
 
 
