@@ -5,7 +5,10 @@ from django.views.i18n import set_language
 
 from lotse.accounts import views as account_views
 from lotse.api.api import api_urls
+from lotse.core import converters
 from lotse.core import views as core_views
+
+converters.register()
 
 urlpatterns = [
     path("", account_views.start, name="start"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from lotse.accounts import selectors
 from lotse.accounts.models import Membership
@@ -28,8 +28,8 @@ class MeOut(Schema):
 
 
 class Page(Schema):
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @router.get("/me", response=MeOut, summary="The calling user, agency and role")
@@ -49,6 +49,7 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/agencies", response=ListOut[AgencyOut], summary="Agencies taking part in Lotse")
 def agencies(request: HttpRequest, page: Query[Page]) -> dict[str, object]:
     queryset = selectors.agency_list()
-    limit = max(1, min(page.limit, 500))
-    offset = max(0, page.offset)
-    return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+    return {
+        "items": list(queryset[page.offset : page.offset + page.limit]),
+        "count": queryset.count(),
+    }

@@ -11,44 +11,49 @@ whose ``ValidationError`` becomes the API's 422 naming the field — a firewall 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from pydantic import field_validator
 
-from lotse.accounts.models import Agency, Membership, User
+from lotse.accounts import selectors as accounts
+from lotse.accounts.models import Agency, Membership
 from lotse.accounts.roles import Capability
-from lotse.audit.models import AuditAction, AuditEvent
+from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.cases import selectors as cases
 from lotse.cases.models import JournalEntry
 from lotse.cases.services import journal_entry_create
 from lotse.consent import policy
+from lotse.consent import rules as consent_rules
 from lotse.consent import selectors as consent_selectors
 from lotse.consent.categories import DataCategory
 from lotse.consent.form import FORM_VERSION
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose, LegalBasis
+from lotse.consent.reads import audited_denial, audited_read
 from lotse.consent.services import (
     ConsentData,
+    consent_confirm,
+    consent_give,
     consent_record,
+    consent_refuse,
     consent_withdraw,
     legal_basis_save,
 )
+from lotse.core.dates import EARLIEST_YEAR, LATEST_YEAR, aware, in_range, start_of
 from lotse.people import selectors as people
 from lotse.people.models import Person
+from lotse.privacy import selectors as audit_selectors
 
 from .auth import acting_membership as _membership
 from .auth import acting_user as _actor
 from .auth import requires
-from .people import ERRORS, MAX_PAGE, InputSchema, Page, invalid_input_as_422
-from .schemas import ListOut
+from .people import ERRORS, MAX_OFFSET, MAX_PAGE, InputSchema, Page, invalid_input_as_422
+from .schemas import ListOut, ObjectId
 
 router = Router(tags=["access"])
 
@@ -78,7 +83,7 @@ def _visible_person(membership: Membership, public_id: str, field: str) -> Perso
 
 def _agencies(codes: Sequence[str], field: str) -> list[Agency]:
     wanted = {code.strip() for code in codes if code.strip()}
-    found = list(Agency.objects.filter(code__in=wanted, is_active=True).order_by("code"))
+    found = accounts.active_agencies_by_code(wanted)
     unknown = sorted(wanted - {agency.code for agency in found})
     if unknown:
         raise _body_error(
@@ -89,14 +94,7 @@ def _agencies(codes: Sequence[str], field: str) -> list[Agency]:
 
 def _denied(request: HttpRequest, target: Any) -> None:
     """Audit a refused detail read (forbidden or missing: the caller learns nothing)."""
-    membership = _membership(request)
-    record(
-        action=AuditAction.ACCESS_DENIED,
-        actor=_actor(request),
-        agency=membership.agency,
-        target=target,
-        subject_id=getattr(target, "subject_id", None),
-    )
+    audited_denial(membership=_membership(request), actor=_actor(request), target=target)
 
 
 # --- journal entries ----------------------------------------------------------------------------
@@ -153,38 +151,24 @@ def _entry_out(entry: JournalEntry, basis: str) -> JournalEntryOut:
 )
 def journal_entry_list(request: HttpRequest, query: Query[JournalQuery]) -> dict[str, Any]:
     membership = _membership(request)
-    subject_id: int | None = None
-    if query.person.strip():
-        # Only to filter and to audit: the entries themselves still pass the policy, so a
-        # person's id that is unknown or not visible simply yields no entries.
-        subject_id = (
-            Person.objects.filter(public_id=_public_id(query.person))
-            .values_list("pk", flat=True)
-            .first()
-        )
-    entries: QuerySet[JournalEntry]
+    # The person only filters: the entries still pass the policy, so an unknown or hidden
+    # person's id simply yields no entries.
+    subject_id = consent_selectors.subject_id_for(query.person) if query.person.strip() else None
     if query.person.strip() and subject_id is None:
-        entries = JournalEntry.objects.none()
+        page: list[JournalEntry] = []
+        total = policy.VisibleCount(0, exact=True)
     else:
         entries = cases.journal_entry_list(membership=membership, person_id=subject_id)
-    entries = entries.select_related("subject")
-    page = list(entries[query.offset : query.offset + query.limit])
-    total = (
-        policy.VisibleCount(0, exact=True)
-        if query.person.strip() and subject_id is None
-        else cases.journal_entry_total(membership=membership, person_id=subject_id)
-    )
+        page = list(entries.select_related("subject")[query.offset : query.offset + query.limit])
+        total = cases.journal_entry_total(membership=membership, person_id=subject_id)
     decisions = policy.explain_many(membership, page)
-    record(
-        action=AuditAction.JOURNAL_ENTRY_VIEWED,
+    audited_read(
+        membership=membership,
         actor=_actor(request),
-        agency=membership.agency,
-        subject_id=subject_id,
-        detail={
-            "count": total.value,
-            "shown": [entry.pk for entry in page],
-            "bases": sorted({decisions[entry.pk].basis for entry in page}),
-        },
+        action=AuditAction.JOURNAL_ENTRY_VIEWED,
+        items=page,
+        decisions=decisions,
+        count=total.value,
     )
     return {
         "items": [_entry_out(entry, decisions[entry.pk].basis) for entry in page],
@@ -224,20 +208,19 @@ def journal_entry_post(request: HttpRequest, payload: JournalEntryIn) -> Status[
     tags=["journal"],
     summary="A journal entry",
 )
-def journal_entry_detail(request: HttpRequest, id: int) -> JournalEntryOut:
+def journal_entry_detail(request: HttpRequest, id: ObjectId) -> JournalEntryOut:
     membership = _membership(request)
     try:
         entry = cases.journal_entry_get(membership=membership, entry_id=id)
     except Http404:
-        _denied(request, JournalEntry.objects.only("pk", "subject_id").filter(pk=id).first())
+        _denied(request, cases.journal_entry_ref(entry_id=id))
         raise
     basis = policy.explain(membership, entry).basis
-    record(
-        action=AuditAction.JOURNAL_ENTRY_VIEWED,
+    audited_read(
+        membership=membership,
         actor=_actor(request),
-        agency=membership.agency,
+        action=AuditAction.JOURNAL_ENTRY_VIEWED,
         target=entry,
-        subject_id=entry.subject_id,
         basis=basis,
     )
     return _entry_out(entry, basis)
@@ -246,33 +229,35 @@ def journal_entry_detail(request: HttpRequest, id: int) -> JournalEntryOut:
 # --- consents -----------------------------------------------------------------------------------
 
 
-def _consents(membership: Membership) -> QuerySet[ConsentDeclaration]:
-    return (
-        consent_selectors.consents_visible_to(membership)
-        .select_related("subject")
-        .prefetch_related("disclosing_agencies", "recipient_agencies")
-        .order_by("-valid_from", "-pk")
-    )
-
-
-def _consent_get(membership: Membership, consent_id: int) -> ConsentDeclaration:
-    return get_object_or_404(_consents(membership), pk=consent_id)
+def _consent_get(request: HttpRequest, consent_id: int) -> ConsentDeclaration:
+    """The consent if the caller's agency is named in it (or the DPO); 404 like missing,
+    and the refused attempt is audited."""
+    membership = _membership(request)
+    try:
+        return consent_selectors.consent_get(membership=membership, consent_id=consent_id)
+    except Http404:
+        _denied(request, consent_selectors.consent_ref(consent_id))
+        raise
 
 
 class ConsentIn(InputSchema):
     subject: str = Field(description="The Lotse ID of the person (visible to you).")
     given_by: ConsentDeclaration.GivenBy = ConsentDeclaration.GivenBy.SUBJECT
-    guardian_name: str = ""
+    guardian_name: str = Field("", description="Only when a parent or guardian consents.")
     disclosing_agencies: list[str] = Field(
         default_factory=list,
-        description="Agency codes that may disclose; empty: every agency holding data now.",
+        description="Agency codes that may pass data on; empty: your agency alone. Another "
+        "agency's data are released only once that agency confirms the consent.",
     )
     recipient_agencies: list[str] = Field(
-        description="Agency codes that may receive — named, never 'all authorities'."
+        description="Agency codes that may receive — named, never 'all authorities', never "
+        "your own agency."
     )
     categories: list[DataCategory]
     includes_entrusted: bool = Field(
-        False, description="Releases what the person confided to the Jugendamt (§ 65 SGB VIII)."
+        False,
+        description="Releases what the person confided to the Jugendamt (§ 65 SGB VIII); "
+        "the Jugendamt must be among the disclosing agencies.",
     )
     purpose: ConsentPurpose
     purpose_text: str = ""
@@ -281,16 +266,24 @@ class ConsentIn(InputSchema):
     form_version: str = FORM_VERSION
     form_language: str = Field("de", description="Language of the form the person signed.")
     status: ConsentDeclaration.Status = Field(
-        ConsentDeclaration.Status.GIVEN, description="given, requested or refused."
+        ConsentDeclaration.Status.REQUESTED,
+        description="requested (default), given or refused. 'given' needs `no_scan_reason` "
+        "here: the scan of the signed form is uploaded on the consent's page.",
     )
+    no_scan_reason: str = Field("", description="Why a given consent has no scan yet.")
 
 
 class ConsentOut(Schema):
     id: int
     subject: str = Field(description="The Lotse ID of the person.")
     given_by: str
-    guardian_name: str
+    guardian_name: str = Field(description="Only for those who may see the person's identity.")
+    recording_agency: str
     disclosing_agencies: list[str]
+    confirmed_disclosing_agencies: list[str] = Field(
+        description="Disclosing agencies whose data the consent releases: the recorder and "
+        "those that confirmed it."
+    )
     recipient_agencies: list[str]
     categories: list[str]
     includes_entrusted: bool
@@ -299,25 +292,56 @@ class ConsentOut(Schema):
     valid_from: date
     valid_until: date
     status: str = Field(description="requested, given, refused, withdrawn or expired.")
+    signed_form: bool = Field(description="Whether a scan of the signed form is uploaded.")
+    no_scan_reason: str
     form_version: str
     form_language: str
+
+
+class GiveIn(InputSchema):
+    no_scan_reason: str = Field(
+        description="Why there is no scan of the signed form yet (upload it on the page)."
+    )
 
 
 class WithdrawIn(InputSchema):
     reason: str = Field(description="Why the consent was withdrawn (e.g. 'the family asked').")
 
 
+class EmptyIn(InputSchema):
+    pass
+
+
 class ConsentQuery(Page):
     person: str = Field("", description="Only consents of this person (Lotse ID).")
+    status: ConsentDeclaration.Status | Literal[""] = Field(
+        "", description="Only consents in this state (a given one past its end is expired)."
+    )
 
 
-def _consent_out(consent: ConsentDeclaration) -> ConsentOut:
+def _consents_out(
+    consents: Sequence[ConsentDeclaration], membership: Membership
+) -> list[ConsentOut]:
+    # The guardian's name is identity data: only for those who may see the person.
+    identity_visible = consent_selectors.visible_subject_ids(
+        membership=membership, subject_ids={c.subject_id for c in consents}
+    )
+    return [_consent_out(c, c.subject_id in identity_visible) for c in consents]
+
+
+def _consent_out(consent: ConsentDeclaration, identity_visible: bool) -> ConsentOut:
     return ConsentOut(
         id=consent.pk,
         subject=consent.subject.public_id,
         given_by=consent.given_by,
-        guardian_name=consent.guardian_name,
+        guardian_name=consent.guardian_name if identity_visible else "",
+        recording_agency=consent.recording_agency.code,
         disclosing_agencies=sorted(a.code for a in consent.disclosing_agencies.all()),
+        confirmed_disclosing_agencies=sorted(
+            a.code
+            for a in consent.disclosing_agencies.all()
+            if a.pk in consent_rules.confirmed_ids(consent)
+        ),
         recipient_agencies=sorted(a.code for a in consent.recipient_agencies.all()),
         categories=list(consent.categories),
         includes_entrusted=consent.includes_entrusted,
@@ -326,8 +350,25 @@ def _consent_out(consent: ConsentDeclaration) -> ConsentOut:
         valid_from=consent.valid_from,
         valid_until=consent.valid_until,
         status=consent.effective_status(),
+        signed_form=bool(consent.signed_form),
+        no_scan_reason=consent.no_scan_reason,
         form_version=consent.form_version,
         form_language=consent.form_language,
+    )
+
+
+def _one_consent_out(request: HttpRequest, consent_id: int) -> ConsentOut:
+    membership = _membership(request)
+    consent = consent_selectors.consent_get(membership=membership, consent_id=consent_id)
+    return _consents_out([consent], membership)[0]
+
+
+def _consent_viewed(request: HttpRequest, **kwargs: Any) -> None:
+    audited_read(
+        membership=_membership(request),
+        actor=_actor(request),
+        action=AuditAction.CONSENT_VIEWED,
+        **kwargs,
     )
 
 
@@ -339,29 +380,33 @@ READ_CONSENTS = (Capability.READ_CASE_CONTENT, Capability.VIEW_CONSENT_REGISTER)
     response={200: ListOut[ConsentOut], **ERRORS},
     auth=requires(*READ_CONSENTS),
     tags=["consents"],
-    summary="Consent declarations you may see; filter with ?person=",
+    summary="Consent declarations naming your agency (the DPO: all); filter with ?person=",
 )
 def consent_list(request: HttpRequest, query: Query[ConsentQuery]) -> dict[str, Any]:
+    """Need-to-know: a consent is listed for the agency that recorded it, the agencies it names
+    and the DPO — seeing the person is not enough."""
     membership = _membership(request)
-    consents = _consents(membership)
     subject_id: int | None = None
     if query.person.strip():
-        subject_id = (
-            Person.objects.filter(public_id=_public_id(query.person))
-            .values_list("pk", flat=True)
-            .first()
+        subject_id = consent_selectors.subject_id_for(query.person)
+    consents = (
+        consent_selectors.consent_list(
+            membership=membership,
+            filters=consent_selectors.ConsentFilter(subject_id=subject_id, status=query.status),
         )
-        consents = consents.filter(subject_id=subject_id) if subject_id else consents.none()
+        if subject_id is not None or not query.person.strip()
+        else ConsentDeclaration.objects.none()
+    )
     page = list(consents[query.offset : query.offset + query.limit])
     count = consents.count()
-    record(
-        action=AuditAction.CONSENT_VIEWED,
-        actor=_actor(request),
-        agency=membership.agency,
-        subject_id=subject_id,
-        detail={"count": count, "shown": [consent.pk for consent in page]},
+    items = _consents_out(page, membership)
+    _consent_viewed(
+        request,
+        subjects={consent.subject_id for consent in page},
+        shown=[consent.pk for consent in page],
+        count=count,
     )
-    return {"items": [_consent_out(consent) for consent in page], "count": count}
+    return {"items": items, "count": count}
 
 
 @router.post(
@@ -369,7 +414,7 @@ def consent_list(request: HttpRequest, query: Query[ConsentQuery]) -> dict[str, 
     response={201: ConsentOut, **ERRORS},
     auth=requires(Capability.RECORD_CONSENT),
     tags=["consents"],
-    summary="Record a consent declaration (refused with the rule if a firewall forbids it)",
+    summary="Record a consent declaration (refused with the rule if a rule or firewall forbids it)",
 )
 def consent_create(request: HttpRequest, payload: ConsentIn) -> Status[ConsentOut]:
     membership = _membership(request)
@@ -388,12 +433,13 @@ def consent_create(request: HttpRequest, payload: ConsentIn) -> Status[ConsentOu
         form_version=payload.form_version,
         form_language=payload.form_language,
         status=payload.status,
+        no_scan_reason=payload.no_scan_reason,
     )
     with invalid_input_as_422():
         consent = consent_record(
             subject=subject, data=data, membership=membership, actor=_actor(request)
         )
-    return Status(201, _consent_out(_consent_get(membership, consent.pk)))
+    return Status(201, _one_consent_out(request, consent.pk))
 
 
 @router.get(
@@ -403,21 +449,54 @@ def consent_create(request: HttpRequest, payload: ConsentIn) -> Status[ConsentOu
     tags=["consents"],
     summary="A consent declaration",
 )
-def consent_detail(request: HttpRequest, id: int) -> ConsentOut:
-    membership = _membership(request)
-    try:
-        consent = _consent_get(membership, id)
-    except Http404:
-        _denied(request, ConsentDeclaration.objects.only("pk", "subject_id").filter(pk=id).first())
-        raise
-    record(
-        action=AuditAction.CONSENT_VIEWED,
-        actor=_actor(request),
-        agency=membership.agency,
-        target=consent,
-        subject_id=consent.subject_id,
-    )
-    return _consent_out(consent)
+def consent_detail(request: HttpRequest, id: ObjectId) -> ConsentOut:
+    consent = _consent_get(request, id)
+    _consent_viewed(request, target=consent)
+    return _consents_out([consent], _membership(request))[0]
+
+
+def _act_on_consent(
+    request: HttpRequest, consent_id: int, action: Any, **kwargs: Any
+) -> ConsentOut:
+    consent = _consent_get(request, consent_id)
+    with invalid_input_as_422():
+        action(
+            declaration=consent, membership=_membership(request), actor=_actor(request), **kwargs
+        )
+    return _one_consent_out(request, consent_id)
+
+
+@router.post(
+    "/consents/{id}/give",
+    response={200: ConsentOut, **ERRORS},
+    auth=requires(Capability.RECORD_CONSENT),
+    tags=["consents"],
+    summary="Mark a requested consent given (the agency that recorded it)",
+)
+def consent_give_post(request: HttpRequest, id: ObjectId, payload: GiveIn) -> ConsentOut:
+    return _act_on_consent(request, id, consent_give, no_scan_reason=payload.no_scan_reason)
+
+
+@router.post(
+    "/consents/{id}/refuse",
+    response={200: ConsentOut, **ERRORS},
+    auth=requires(Capability.RECORD_CONSENT),
+    tags=["consents"],
+    summary="Mark a requested consent refused (the agency that recorded it)",
+)
+def consent_refuse_post(request: HttpRequest, id: ObjectId, payload: EmptyIn) -> ConsentOut:
+    return _act_on_consent(request, id, consent_refuse)
+
+
+@router.post(
+    "/consents/{id}/confirm",
+    response={200: ConsentOut, **ERRORS},
+    auth=requires(Capability.RECORD_CONSENT),
+    tags=["consents"],
+    summary="Confirm a given consent as a disclosing agency: it then releases your data too",
+)
+def consent_confirm_post(request: HttpRequest, id: ObjectId, payload: EmptyIn) -> ConsentOut:
+    return _act_on_consent(request, id, consent_confirm)
 
 
 @router.post(
@@ -427,17 +506,9 @@ def consent_detail(request: HttpRequest, id: int) -> ConsentOut:
     tags=["consents"],
     summary="Withdraw a consent: it stops opening anything from the next request on",
 )
-def consent_withdraw_post(request: HttpRequest, id: int, payload: WithdrawIn) -> ConsentOut:
-    membership = _membership(request)
-    consent = _consent_get(membership, id)
-    with invalid_input_as_422():
-        consent_withdraw(
-            declaration=consent,
-            reason=payload.reason,
-            membership=membership,
-            actor=_actor(request),
-        )
-    return _consent_out(_consent_get(membership, id))
+def consent_withdraw_post(request: HttpRequest, id: ObjectId, payload: WithdrawIn) -> ConsentOut:
+    """Through an agency the consent names (recorder, discloser or recipient) only."""
+    return _act_on_consent(request, id, consent_withdraw, reason=payload.reason)
 
 
 # --- legal bases --------------------------------------------------------------------------------
@@ -518,7 +589,7 @@ def _save_basis(
     summary="The legal-basis register: flows a statute allows without consent",
 )
 def legal_basis_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
-    bases = LegalBasis.objects.order_by("from_kind", "to_kind", "pk")
+    bases = consent_selectors.legal_basis_list()
     return {
         "items": [_basis_out(b) for b in bases[page.offset : page.offset + page.limit]],
         "count": bases.count(),
@@ -543,8 +614,10 @@ def legal_basis_create(request: HttpRequest, payload: LegalBasisIn) -> Status[Le
     tags=["legal bases"],
     summary="Change or deactivate a legal basis (data-protection officer)",
 )
-def legal_basis_patch(request: HttpRequest, id: int, payload: LegalBasisPatch) -> LegalBasisOut:
-    basis = get_object_or_404(LegalBasis, pk=id)
+def legal_basis_patch(
+    request: HttpRequest, id: ObjectId, payload: LegalBasisPatch
+) -> LegalBasisOut:
+    basis = consent_selectors.legal_basis_get(basis_id=id)
     values = {
         "from_kind": basis.from_kind,
         "to_kind": basis.to_kind,
@@ -561,30 +634,40 @@ def legal_basis_patch(request: HttpRequest, id: int, payload: LegalBasisPatch) -
 
 
 def _day_or_time(value: Any) -> Any:
-    """'2026-01-31' means the whole day; anything longer is a point in time (ISO 8601).
-
-    Parsed here, so a bad value is one error naming the field, not one per union member."""
+    """'2026-01-31' means the whole day; anything longer is a point in time (ISO 8601; a time
+    without offset is Berlin time). Parsed here, so a bad value is one error naming the field,
+    not one per union member."""
     if value is None or isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        if len(text) == len("YYYY-MM-DD"):
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text)
-    except ValueError as error:
-        raise ValueError(_("Give a day (YYYY-MM-DD) or a time (ISO 8601).")) from error
+        parsed = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            parsed = (
+                date.fromisoformat(text)
+                if len(text) == len("YYYY-MM-DD")
+                else datetime.fromisoformat(text)
+            )
+        except ValueError as error:
+            raise ValueError(_("Give a day (YYYY-MM-DD) or a time (ISO 8601).")) from error
+    if parsed is not None and not in_range(parsed):
+        raise ValueError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return parsed
 
 
 class AuditQuery(Schema):
     person: str = Field("", description="Events concerning this person (Lotse ID).")
     user: str = Field("", description="Events of this user (username).")
     agency: str = Field("", description="Events of users acting for this agency (code).")
+    action: str = Field("", description="Only events of this kind, e.g. 'access_denied'.")
     since: datetime | date | None = Field(None, description="From this day or time on.")
     until: datetime | date | None = Field(None, description="Up to this day (inclusive) or time.")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     _check_since = field_validator("since", mode="before")(_day_or_time)
     _check_until = field_validator("until", mode="before")(_day_or_time)
@@ -603,47 +686,44 @@ class AuditEventOut(Schema):
     detail: dict[str, Any] = Field(description="Counts and ids; never names or content.")
 
 
-def _aware(value: datetime | date, *, end: bool) -> datetime:
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    day = value + timedelta(days=1) if end else value
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _audit_events(query: AuditQuery) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.select_related("actor", "agency").order_by("-pk")
+def _audit_filter(query: AuditQuery) -> audit_selectors.AuditFilter:
+    """The page's filters from the query; an unknown person, user or agency is a 422 naming
+    the parameter (the DPO may know which exist)."""
+    subject_id = actor_id = None
+    agency = None
     if query.person.strip():
-        subject_id = (
-            Person.objects.filter(public_id=_public_id(query.person))
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if subject_id is None:
+        ref = audit_selectors.person_ref(query.person)
+        if ref is None:
             raise _query_error("person", _("No person with this ID."))
-        events = events.filter(subject_id=subject_id)
+        subject_id = ref.pk
     if query.user.strip():
-        user_id = (
-            User.objects.filter(username=query.user.strip()).values_list("pk", flat=True).first()
-        )
-        if user_id is None:
+        actor_id = audit_selectors.user_id_for(query.user)
+        if actor_id is None:
             raise _query_error("user", _("No user with this name."))
-        events = events.filter(actor_id=user_id)
     if query.agency.strip():
-        agency_id = (
-            Agency.objects.filter(code=query.agency.strip()).values_list("pk", flat=True).first()
-        )
-        if agency_id is None:
+        agency = audit_selectors.agency_for_code(query.agency)
+        if agency is None:
             raise _query_error("agency", _("No agency with this code."))
-        events = events.filter(agency_id=agency_id)
-    if query.since is not None:
-        events = events.filter(occurred_at__gte=_aware(query.since, end=False))
-    if query.until is not None:
-        until = _aware(query.until, end=True)
-        if isinstance(query.until, datetime):
-            events = events.filter(occurred_at__lte=until)
-        else:
-            events = events.filter(occurred_at__lt=until)
-    return events
+    if query.action.strip() and query.action.strip() not in AuditAction.values:
+        raise _query_error("action", _("No such kind of event."))
+    if (
+        query.since is not None
+        and query.until is not None
+        and _bound(query.until) < _bound(query.since)
+    ):
+        raise _query_error("until", _("The end lies before the start."))
+    return audit_selectors.AuditFilter(
+        subject_id=subject_id,
+        actor_id=actor_id,
+        agency=agency,
+        since=query.since,
+        until=query.until,
+        action=query.action.strip(),
+    )
+
+
+def _bound(value: date | datetime) -> datetime:
+    return aware(value) if isinstance(value, datetime) else start_of(value)
 
 
 @router.get(
@@ -651,13 +731,30 @@ def _audit_events(query: AuditQuery) -> QuerySet[AuditEvent]:
     response={200: ListOut[AuditEventOut], **ERRORS},
     auth=requires(Capability.VIEW_AUDIT),
     tags=["audit"],
-    summary="The audit trail by person, user, agency and period (data-protection officer)",
+    summary="The audit trail by person, user, agency, kind and period (data-protection officer)",
 )
 def audit_list(request: HttpRequest, query: Query[AuditQuery]) -> dict[str, Any]:
-    events = _audit_events(query)
+    """Reading the trail is itself recorded (``audit_viewed``), as on the DPO's pages."""
+    filters = _audit_filter(query)
+    events = audit_selectors.audit_events(filters=filters)
     page = list(events[query.offset : query.offset + query.limit])
-    subjects = {event.subject_id for event in page if event.subject_id is not None}
-    public_ids = dict(Person.objects.filter(pk__in=subjects).values_list("pk", "public_id"))
+    count = events.count()
+    membership = _membership(request)
+    record(
+        action=AuditAction.AUDIT_VIEWED,
+        actor=_actor(request),
+        agency=membership.agency,
+        subject_id=filters.subject_id,
+        detail={
+            "filters": sorted(
+                name
+                for name in ("person", "user", "agency", "action", "since", "until")
+                if getattr(query, name) not in (None, "")
+            ),
+            "count": count,
+            "via": "api",
+        },
+    )
     return {
         "items": [
             AuditEventOut(
@@ -668,11 +765,11 @@ def audit_list(request: HttpRequest, query: Query[AuditQuery]) -> dict[str, Any]
                 action=event.action,
                 target_type=event.target_type,
                 target_id=event.target_id,
-                subject=public_ids.get(event.subject_id) if event.subject_id else None,
+                subject=event.subject_public_id,  # type: ignore[attr-defined]
                 basis=event.basis,
                 detail=event.detail or {},
             )
             for event in page
         ],
-        "count": events.count(),
+        "count": count,
     }

@@ -24,8 +24,8 @@ from pydantic import ConfigDict, field_validator
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
-from lotse.audit.services import record
 from lotse.consent import policy
+from lotse.consent.reads import audited_read
 from lotse.core.models import StaleEditError
 from lotse.people import access, selectors, services
 from lotse.people.choices import (
@@ -56,6 +56,9 @@ from .schemas import ErrorOut, ListOut
 router = Router(tags=["people"])
 
 MAX_PAGE = 500
+# Deeper than anyone pages; beyond it the database would be asked for an offset it cannot
+# hold (a 500), so the API says which parameter is wrong instead.
+MAX_OFFSET = 1_000_000
 
 
 # --- access: capability checked before anything of the request is read ----------------------
@@ -265,12 +268,12 @@ ERRORS: dict[int, Any] = {404: ErrorOut, 422: InvalidOut}
 class PersonQuery(Schema):
     q: str = Field("", description="Any spelling, native script, birth year or Lotse ID.")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class Page(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class DuplicateCheckIn(PersonIn):
@@ -449,11 +452,25 @@ def _persons_out(persons: Sequence[Person], membership: Membership) -> list[Pers
     return [_person_out(person, membership, decisions[person.pk].basis) for person in persons]
 
 
-def _household_out(household: Household, membership: Membership) -> HouseholdOut:
-    members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
-    persons = [m.person for m in members]
+def _households_out(households: Sequence[Household], membership: Membership) -> list[HouseholdOut]:
+    """A page of households with a fixed number of queries: the members' languages and the
+    policy's decisions for all of them at once."""
+    persons = [m.person for h in households for m in h.visible_members]  # type: ignore[attr-defined]
     _with_languages(persons, membership)
     decisions = policy.explain_many(membership, persons)
+    return [_household_out(h, membership, decisions) for h in households]
+
+
+def _household_out(
+    household: Household,
+    membership: Membership,
+    decisions: dict[Any, policy.Decision] | None = None,
+) -> HouseholdOut:
+    members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
+    persons = [m.person for m in members]
+    if decisions is None:
+        _with_languages(persons, membership)
+        decisions = policy.explain_many(membership, persons)
     return HouseholdOut(
         id=household.public_id,
         street=household.street,
@@ -516,22 +533,29 @@ def _households(membership: Membership) -> QuerySet[Household]:
     return selectors.household_list(membership=membership)
 
 
-def _view_recorded(request: HttpRequest, action: str, target: Any = None, **detail: Any) -> None:
-    """Audit a read. ``detail`` holds counts and section names, never names or content."""
+def _view_recorded(
+    request: HttpRequest,
+    action: str,
+    target: Any = None,
+    *,
+    items: Sequence[Person] = (),
+    subjects: Iterable[int] = (),
+    **detail: Any,
+) -> None:
+    """Audit a read through the one read path (``consent.reads``), as the pages do."""
     membership = _membership(request)
-    basis = ""
-    if isinstance(target, Person):
-        basis = policy.explain(membership, target).basis
-    elif isinstance(target, Household):
+    basis = None
+    if isinstance(target, Household):
         basis = _household_basis(target, target.visible_members, membership)  # type: ignore[attr-defined]
-    record(
-        action=action,
+    audited_read(
+        membership=membership,
         actor=_actor(request),
-        agency=membership.agency,
+        action=action,
         target=target,
-        subject_id=target.pk if isinstance(target, Person) else None,
+        items=items,
+        subjects=subjects,
         basis=basis,
-        detail=detail or None,
+        **detail,
     )
 
 
@@ -576,8 +600,9 @@ def person_list(request: HttpRequest, query: Query[PersonQuery]) -> dict[str, An
         persons = list(queryset[query.offset : end])
         count = selectors.person_count(membership=membership)
         mode = "list"
-    _view_recorded(request, AuditAction.PERSON_SEARCHED, mode=mode, shown=len(persons))
-    return {"items": _persons_out(persons, membership), "count": count}
+    items = _persons_out(persons, membership)
+    _view_recorded(request, AuditAction.PERSON_SEARCHED, items=persons, mode=mode)
+    return {"items": items, "count": count}
 
 
 @router.post(
@@ -590,14 +615,10 @@ def person_duplicate_check(request: HttpRequest, payload: DuplicateCheckIn) -> D
     """Candidates in your scope come with their data; a match known only to another agency
     is reported as a hint naming that agency, never with any of its data."""
     membership = _membership(request)
-    report = selectors.duplicate_check(membership=membership, prospective=payload.prospective())
-    _with_languages([c.person for c in report.in_scope], membership)
-    _view_recorded(
-        request,
-        AuditAction.DUPLICATE_CHECKED,
-        candidates=len(report.in_scope),
-        other_agencies=len(report.other_agencies),
+    report = services.duplicate_check(
+        membership=membership, actor=_actor(request), prospective=payload.prospective()
     )
+    _with_languages([c.person for c in report.in_scope], membership)
     return DuplicateReportOut(
         candidates=[
             CandidateOut(person=_person_out(c.person, membership), score=c.score, tier=c.tier)
@@ -651,7 +672,9 @@ def person_patch(
     `["body", "payload", "languages", 1, "language"]`.
     """
     membership = _membership(request)
-    person = selectors.person_get(membership=membership, public_id=id)
+    # Seeing is not owning: only the registering agency changes the record; to everyone
+    # else it is missing here, as on the edit page.
+    person = selectors.own_person_get(membership=membership, public_id=id)
     try:
         with invalid_input_as_422():
             person = services.person_update(
@@ -804,15 +827,14 @@ def household_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
     membership = _membership(request)
     queryset = _households(membership)
     households = list(queryset[page.offset : page.offset + page.limit])
-    _with_languages(
-        [m.person for h in households for m in h.visible_members],  # type: ignore[attr-defined]
-        membership,
+    items = _households_out(households, membership)
+    _view_recorded(
+        request,
+        AuditAction.HOUSEHOLD_VIEWED,
+        subjects=[m.person_id for h in households for m in h.visible_members],  # type: ignore[attr-defined]
+        shown=[h.pk for h in households],
     )
-    _view_recorded(request, AuditAction.HOUSEHOLD_VIEWED, shown=len(households))
-    return {
-        "items": [_household_out(h, membership) for h in households],
-        "count": queryset.count(),
-    }
+    return {"items": items, "count": queryset.count()}
 
 
 @router.get(
@@ -824,5 +846,11 @@ def household_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
 def household_detail(request: HttpRequest, id: str) -> HouseholdOut:
     membership = _membership(request)
     household = selectors.household_get(membership=membership, public_id=id)
-    _view_recorded(request, AuditAction.HOUSEHOLD_VIEWED, household)
+    members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
+    _view_recorded(
+        request,
+        AuditAction.HOUSEHOLD_VIEWED,
+        household,
+        subjects=[m.person_id for m in members],
+    )
     return _household_out(household, membership)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 
 ItemT = TypeVar("ItemT")
 
@@ -19,3 +19,9 @@ class ListOut(Schema, Generic[ItemT]):
 
 class ErrorOut(Schema):
     detail: str
+
+
+# Row ids in paths: a larger number cannot be a row (BIGINT), so it is refused as invalid
+# input (422 naming the parameter) before any database sees it.
+MAX_ID = 10**18 - 1
+ObjectId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="The id of the item.")]

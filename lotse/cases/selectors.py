@@ -27,6 +27,11 @@ def journal_entry_get(*, membership: Membership | None, entry_id: int) -> Journa
     )
 
 
+def journal_entry_ref(*, entry_id: int) -> JournalEntry | None:
+    """Id and person of an entry, no content: to audit a refused read."""
+    return JournalEntry.objects.only("pk", "subject_id").filter(pk=entry_id).first()
+
+
 def _about(person_id: int | None) -> QuerySet[JournalEntry]:
     entries = JournalEntry.objects.all()
     return entries if person_id is None else entries.filter(subject_id=person_id)

@@ -12,6 +12,10 @@ from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.consent.categories import DataCategory
+from lotse.core.dates import EARLIEST_YEAR, aware
+from lotse.core.errors import AccessDenied
+from lotse.core.text import LONG_TEXT_MAX, clean_text
+from lotse.people.access import require_visible_person
 from lotse.people.models import Person
 
 from .models import JournalEntry
@@ -31,25 +35,32 @@ def journal_entry_create(
 ) -> JournalEntry:
     """Record a talk, call, visit, letter or decision about a person."""
     if not membership.can(Capability.WRITE_CASE_CONTENT):
-        raise ValidationError(_("Your role does not record case content."))
+        raise AccessDenied
+    # An entry of one's own about a person one may see: seeing is the basis for writing here.
+    require_visible_person(membership, subject)
     if category not in DataCategory.values:
         raise ValidationError({"category": _("Choose a category.")})
     if entrusted and membership.agency.kind != Agency.Kind.YOUTH_WELFARE_OFFICE:
         raise ValidationError(
             {"entrusted": _("Only the Jugendamt records entrusted information (§ 65 SGB VIII).")}
         )
-    if not text.strip():
+    text = clean_text(text, field="text", max_length=LONG_TEXT_MAX, multiline=True)
+    if not text:
         raise ValidationError({"text": _("Write what happened.")})
-    when = occurred_at or timezone.now()
+    when = aware(occurred_at) if occurred_at is not None else timezone.now()
     if when > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("The time lies in the future.")})
+    if when.year < EARLIEST_YEAR:
+        raise ValidationError(
+            {"occurred_at": _("The time lies before %(year)s.") % {"year": EARLIEST_YEAR}}
+        )
     entry = JournalEntry(
         subject=subject,
         owner_agency=membership.agency,
         category=category,
         entrusted=entrusted,
         kind=kind,
-        text=text.strip(),
+        text=text,
         occurred_at=when,
         author=actor,
     )
@@ -64,3 +75,9 @@ def journal_entry_create(
         basis="own_agency",
     )
     return entry
+
+
+def journal_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
+    """The journal's part of a merge (CasesConfig.move_person_content)."""
+    moved = JournalEntry.objects.filter(subject_id=merged_id).update(subject_id=survivor_id)
+    return {"journal_entries": moved}

@@ -7,5 +7,5 @@ app_name = "cases"
 urlpatterns = [
     path("p/<str:public_id>/", views.person_journal, name="person_journal"),
     path("p/<str:public_id>/new/", views.entry_create, name="entry_create"),
-    path("<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("<id:pk>/", views.entry_detail, name="entry_detail"),
 ]

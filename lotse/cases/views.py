@@ -21,7 +21,6 @@ from lotse.accounts.access import current_user, membership_with
 from lotse.accounts.models import Agency, Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
-from lotse.audit.services import record
 from lotse.consent import policy
 from lotse.consent.forms import (
     CATEGORY_HELP,
@@ -30,6 +29,7 @@ from lotse.consent.forms import (
     error_summary,
     explained_choices,
 )
+from lotse.consent.reads import audited_denial, audited_read
 from lotse.people import access as people_access
 from lotse.people.models import Person
 from lotse.people.selectors import person_get
@@ -74,17 +74,15 @@ def audit_read(
     rows: list[EntryRow],
     count: int,
 ) -> None:
-    """Audit a read of journal entries: ids and bases, never content."""
-    record(
-        action=AuditAction.JOURNAL_ENTRY_VIEWED,
+    """Audit a read of journal entries through the one read path: ids and bases."""
+    audited_read(
+        membership=membership,
         actor=current_user(request),
-        agency=membership.agency,
-        subject_id=subject_id,
-        detail={
-            "count": count,
-            "shown": [row.entry.pk for row in rows],
-            "bases": sorted({row.basis for row in rows}),
-        },
+        action=AuditAction.JOURNAL_ENTRY_VIEWED,
+        items=[row.entry for row in rows],
+        decisions={row.entry.pk: policy.Decision(True, row.basis, row.why) for row in rows},
+        subjects=[subject_id],
+        count=count,
     )
 
 
@@ -122,6 +120,14 @@ def entry_create(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect("cases:person_journal", public_id=person.public_id)
+    # The form names the person: a read of identity.
+    audited_read(
+        membership=membership,
+        actor=current_user(request),
+        action=AuditAction.PERSON_VIEWED,
+        target=person,
+        section="journal_form",
+    )
     return render(
         request,
         "cases/entry_form.html",
@@ -171,28 +177,22 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         entry = selectors.journal_entry_get(membership=membership, entry_id=pk)
     except Http404:
         # Forbidden or missing: the caller learns nothing, the audit keeps the attempt.
-        denied = JournalEntry.objects.only("pk", "subject_id").filter(pk=pk).first()
-        record(
-            action=AuditAction.ACCESS_DENIED,
+        audited_denial(
+            membership=membership,
             actor=current_user(request),
-            agency=membership.agency,
-            target=denied,
-            subject_id=denied.subject_id if denied is not None else None,
+            target=selectors.journal_entry_ref(entry_id=pk),
         )
         raise
     decision = policy.explain(membership, entry)
-    record(
-        action=AuditAction.JOURNAL_ENTRY_VIEWED,
+    audited_read(
+        membership=membership,
         actor=current_user(request),
-        agency=membership.agency,
+        action=AuditAction.JOURNAL_ENTRY_VIEWED,
         target=entry,
-        subject_id=entry.subject_id,
         basis=decision.basis,
     )
     # The entry may be shared (e.g. youth welfare) while the person's identity is not.
-    person_visible = (
-        people_access.persons_visible_to(membership).filter(pk=entry.subject_id).exists()
-    )
+    person_visible = people_access.person_visible(membership, entry.subject_id)
     return render(
         request,
         "cases/entry_detail.html",

@@ -11,6 +11,11 @@ class ConsentConfig(AppConfig):
     label = "consent"
     verbose_name = _("Consent and access")
 
+    def move_person_content(self, *, survivor_id: int, merged_id: int) -> dict[str, int]:
+        from .services import consent_content_move
+
+        return consent_content_move(survivor_id=survivor_id, merged_id=merged_id)
+
     def ready(self) -> None:
         # The person page lives in people, which depends on consent: register lazily.
         from django.apps import apps

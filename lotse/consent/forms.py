@@ -10,7 +10,6 @@ the DPO pages too: both sit above this module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -22,11 +21,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency
+from lotse.core.forms import PlausibleDateField, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 from . import firewall
 from .categories import DataCategory
 from .form import FORM_VERSION, LANGUAGES, TEXTS
-from .models import BreakGlass, ConsentDeclaration, ConsentPurpose
+from .models import BreakGlass, ConsentDeclaration, ConsentPurpose, default_valid_until
 
 # What belongs to each category, in plain words: shown beside every category choice.
 CATEGORY_HELP: dict[str, Promise] = {
@@ -188,7 +188,7 @@ class Paging:
 # --- consents ----------------------------------------------------------------------------------
 
 
-class AgencyChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class AgencyChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
         return f"{obj.name} ({obj.get_kind_display()})"
 
@@ -201,20 +201,20 @@ def _language_choices() -> list[tuple[str, str]]:
     return [(code, TEXTS[code].name) for code in LANGUAGES]
 
 
-def default_valid_until() -> date:
-    return timezone.localdate() + timedelta(days=2 * 365)
-
-
 class ConsentForm(KernForm):
     status = forms.ChoiceField(
         label=_("What did the person decide?"),
         choices=[
-            (ConsentDeclaration.Status.GIVEN, _("Consent given (the form is signed)")),
             (ConsentDeclaration.Status.REQUESTED, _("Asked for, not decided yet")),
+            (ConsentDeclaration.Status.GIVEN, _("Consent given (the form is signed)")),
             (ConsentDeclaration.Status.REFUSED, _("Consent refused")),
         ],
-        initial=ConsentDeclaration.Status.GIVEN,
+        initial=ConsentDeclaration.Status.REQUESTED,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Print the form first, read it with the family, and record “given” once it is "
+            "signed — with the scan, or with the reason why there is none yet."
+        ),
     )
     given_by = forms.ChoiceField(
         label=_("Who gives the consent?"),
@@ -228,19 +228,35 @@ class ConsentForm(KernForm):
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Only when a parent or guardian consents for a minor."),
+    )
+    also_for = forms.MultipleChoiceField(
+        label=_("The same consent also for"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Members of the same household you may see; each gets a consent of their own. "
+            "For a child under 15 the parent or guardian named above consents."
+        ),
     )
     recipient_agencies = AgencyChoiceField(
         label=_("Who may receive the information?"),
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Name each agency. A consent for “all authorities” is not valid."),
+        help_text=_(
+            "Name each agency. A consent for “all authorities” is not valid. Your own "
+            "agency is not listed: a consent for it is recorded by the agency that passes on."
+        ),
     )
     disclosing_agencies = AgencyChoiceField(
         label=_("Who may pass it on?"),
         queryset=Agency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave empty for every agency that holds information about the person now."),
+        help_text=_(
+            "Your agency passes on what it recorded. Another agency's information is passed "
+            "on only once that agency has seen the signed form and confirmed the consent."
+        ),
     )
     categories = forms.MultipleChoiceField(
         label=_("Which information?"),
@@ -265,8 +281,8 @@ class ConsentForm(KernForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for “Other purpose”."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
-    valid_until = forms.DateField(
+    valid_from = PlausibleDateField(label=_("Valid from"), widget=date_input())
+    valid_until = PlausibleDateField(
         label=_("Valid until"), widget=date_input(), help_text=_("Usually two years.")
     )
     form_language = forms.ChoiceField(
@@ -279,8 +295,21 @@ class ConsentForm(KernForm):
         help_text=_("A scan or photo as PDF, JPEG or PNG, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+    no_scan_reason = forms.CharField(
+        label=_("No scan yet? Say why"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for “given” without a scan, e.g. “signed on paper, scan follows”."),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agency: Agency,
+        household_members: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -288,6 +317,7 @@ class ConsentForm(KernForm):
                 "valid_until": default_valid_until(),
                 "form_version": FORM_VERSION,
                 "form_language": "de",
+                "disclosing_agencies": [agency.pk],
             },
         )
         super().__init__(*args, **kwargs)
@@ -296,8 +326,47 @@ class ConsentForm(KernForm):
         disclosing = self.fields["disclosing_agencies"]
         assert isinstance(recipients, forms.ModelMultipleChoiceField)  # noqa: S101
         assert isinstance(disclosing, forms.ModelMultipleChoiceField)  # noqa: S101
-        recipients.queryset = agencies
+        # Never one's own agency as recipient (rules.NOT_TO_ONESELF): it is not even offered.
+        recipients.queryset = agencies.exclude(pk=agency.pk)
         disclosing.queryset = agencies
+        also_for = self.fields["also_for"]
+        assert isinstance(also_for, forms.MultipleChoiceField)  # noqa: S101
+        also_for.choices = household_members or []
+        if not household_members:
+            del self.fields["also_for"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("given_by") == ConsentDeclaration.GivenBy.SUBJECT:
+            # Typed, then "the person themself" chosen: the name belongs to no one here.
+            cleaned["guardian_name"] = ""
+        if (
+            cleaned.get("status") == ConsentDeclaration.Status.GIVEN
+            and not cleaned.get("signed_form")
+            and not str(cleaned.get("no_scan_reason") or "").strip()
+        ):
+            self.add_error(
+                "no_scan_reason",
+                _("Upload the signed form, or say why there is none yet."),
+            )
+        return cleaned
+
+
+class GiveForm(KernForm):
+    """Mark a requested consent given: with the scan now, or the reason why there is none."""
+
+    signed_form = forms.FileField(
+        label=_("Signed form"),
+        required=False,
+        help_text=_("A scan or photo as PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    no_scan_reason = forms.CharField(
+        label=_("No scan yet? Say why"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @dataclass(frozen=True)
@@ -349,15 +418,15 @@ class ConsentFilterForm(KernForm):
         required=False,
         choices=[("", _("all")), *ConsentDeclaration.Status.choices],
     )
-    agency = forms.ModelChoiceField(
+    agency = SafeModelChoiceField(
         label=_("Agency"),
         required=False,
         queryset=Agency.objects.none(),
         empty_label=_("all"),
         help_text=_("Recorded by, passing on or receiving."),
     )
-    since = forms.DateField(label=_("Valid on or after"), required=False, widget=date_input())
-    until = forms.DateField(label=_("Valid on or before"), required=False, widget=date_input())
+    since = PlausibleDateField(label=_("Valid on or after"), required=False, widget=date_input())
+    until = PlausibleDateField(label=_("Valid on or before"), required=False, widget=date_input())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -150,6 +150,13 @@ class ConsentDeclaration(TimeStampedModel):
     withdrawal_reason = models.CharField(
         _("reason for withdrawal"), max_length=500, blank=True, default=""
     )
+    no_scan_reason = models.CharField(
+        _("why there is no signed form"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Recorded when a consent is marked given without a scan of the signed form."),
+    )
 
     class Meta:
         verbose_name = _("consent declaration")
@@ -164,6 +171,41 @@ class ConsentDeclaration(TimeStampedModel):
         if self.status == self.Status.GIVEN and self.valid_until < today:
             return self.Status.EXPIRED
         return self.status
+
+
+class DisclosureConfirmation(models.Model):
+    """A disclosing agency has seen the signed form and accepts the consent.
+
+    A consent releases a disclosing agency's data only once that agency recorded it or has
+    confirmed it (DESIGN §3): until then it is pending for that agency and opens nothing of it,
+    so no agency can open another's data by recording a consent in its name.
+    """
+
+    declaration = models.ForeignKey(
+        ConsentDeclaration, on_delete=models.CASCADE, related_name="confirmations"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("confirmation by a disclosing agency")
+        verbose_name_plural = _("confirmations by disclosing agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "agency"], name="consent_confirmation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} ✓ {self.agency_id}"
 
 
 class ConsentGrant(models.Model):
@@ -238,7 +280,12 @@ class BreakGlass(TimeStampedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # Empty when the Lotse ID typed matches no person: the request is answered and kept for
+    # review exactly like any other, so the page cannot tell existing from missing IDs.
+    subject = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_id = models.CharField(_("Lotse ID asked for"), max_length=12, default="")
     reason = models.TextField(_("reason"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
     review = models.CharField(
@@ -256,4 +303,4 @@ class BreakGlass(TimeStampedModel):
         indexes = [models.Index(fields=["user", "subject", "expires_at"], name="consent_bg_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} → {self.subject_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} → {self.requested_id} until {self.expires_at:%Y-%m-%d %H:%M}"

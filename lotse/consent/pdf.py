@@ -106,12 +106,25 @@ def _birth_date(person: Person, columns: list[Column]) -> str:
     return _date(born)
 
 
-def consent_form_context(declaration: ConsentDeclaration, language: str) -> dict[str, Any]:
-    """What the template shows: German, and beside it the chosen language (unless German)."""
+def consent_form_context(
+    declaration: ConsentDeclaration,
+    language: str,
+    *,
+    draft: tuple[list[Agency], list[Agency]] | None = None,
+) -> dict[str, Any]:
+    """What the template shows: German, and beside it the chosen language (unless German).
+
+    ``draft``: (recipients, disclosing agencies) of a declaration not saved yet, printed so
+    that the family can read and sign it before anything is recorded.
+    """
     chosen = form_text(language)
     languages = [GERMAN] if chosen is GERMAN else [GERMAN, chosen]
-    recipients = list(declaration.recipient_agencies.order_by("name"))
-    disclosing = list(declaration.disclosing_agencies.order_by("name"))
+    if draft is not None:
+        recipients = sorted(draft[0], key=lambda agency: agency.name)
+        disclosing = sorted(draft[1], key=lambda agency: agency.name)
+    else:
+        recipients = list(declaration.recipient_agencies.order_by("name"))
+        disclosing = list(declaration.disclosing_agencies.order_by("name"))
     categories = [code for code in DataCategory.values if code in set(declaration.categories)]
     columns = [
         _column(texts, declaration, recipients, disclosing, categories) for texts in languages
@@ -154,13 +167,19 @@ def _url_fetcher() -> Any:
     return fetcher_class(allowed_protocols=(), fail_on_errors=True)
 
 
-def consent_form_pdf(declaration: ConsentDeclaration, language: str) -> bytes:
+def consent_form_pdf(
+    declaration: ConsentDeclaration,
+    language: str,
+    *,
+    draft: tuple[list[Agency], list[Agency]] | None = None,
+) -> bytes:
     """The signable A4 form listing exactly what ``declaration`` opens, as PDF bytes.
 
     ``language`` is one of ``form.LANGUAGES``; German is always printed, the chosen
     language beside it (right to left for Arabic and Persian). ValueError for other languages.
+    ``draft`` as for :func:`consent_form_context`.
     """
-    html = render_to_string(TEMPLATE, consent_form_context(declaration, language))
+    html = render_to_string(TEMPLATE, consent_form_context(declaration, language, draft=draft))
     document = _weasyprint().HTML(
         string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_url_fetcher()
     )

@@ -111,6 +111,7 @@ def _context(membership: Membership) -> _Context:
         for bg in BreakGlass.objects.filter(
             user_id=membership.user_id, agency=agency, expires_at__gt=now
         )
+        if bg.subject_id is not None  # an ID that matched nobody opens nothing
     }
     context = _Context(
         agency_id=agency.pk,

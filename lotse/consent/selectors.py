@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils import timezone
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 
-from . import policy
+from . import policy, rules
 from .models import BreakGlass, ConsentDeclaration, LegalBasis
 
 
@@ -33,15 +33,24 @@ def _persons_visible_to(membership: Membership) -> QuerySet[Any]:
     return persons
 
 
-def subject_get(*, membership: Membership | None, public_id: str) -> Any:
-    """The person with this Lotse ID if the member may see them; 404 for missing and forbidden."""
+def subject_get(*, membership: Membership | None, public_id: str, for_consent: bool = False) -> Any:
+    """The person with this Lotse ID if the member may see them; 404 for missing and forbidden.
+
+    ``for_consent``: to record a consent, seeing the person by emergency access is not enough
+    (rules.NOT_UNDER_EMERGENCY_ACCESS) — the page looks as if the person did not exist.
+    """
     if not policy.may_read_content(membership):
         raise Http404
     assert membership is not None  # noqa: S101 - narrowed by may_read_content
-    return get_object_or_404(
+    person = get_object_or_404(
         _persons_visible_to(membership).select_related("owner_agency"),
         public_id=public_id.strip().upper(),
     )
+    if for_consent and policy.explain(membership, person).basis.startswith(
+        policy.Basis.BREAK_GLASS
+    ):
+        raise Http404
+    return person
 
 
 def subject_visible(*, membership: Membership | None, subject_id: int) -> bool:
@@ -73,12 +82,38 @@ def subject_ref(public_id: str) -> Any | None:
     )
 
 
+def household_companions(*, membership: Membership, subject: Any) -> list[Any]:
+    """The other members of the person's households whom the member may see, by name: one
+    consent form can record the same declaration for each of them."""
+    member = apps.get_model("people", "HouseholdMember")
+    households = member.objects.filter(person_id=subject.pk).values("household_id")
+    companions = member.objects.filter(household_id__in=households).exclude(person_id=subject.pk)
+    persons: list[Any] = list(
+        _persons_visible_to(membership)
+        .filter(pk__in=companions.values("person_id"), merged_into__isnull=True)
+        .order_by("given_names", "family_name", "pk")
+    )
+    return persons
+
+
 # --- consents -----------------------------------------------------------------------------------
 
 
+def _naming(agency_id: int) -> Q:
+    """Consents that name the agency: it recorded them, passes on or receives under them."""
+    recipients = ConsentDeclaration.recipient_agencies.through.objects.filter(
+        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
+    )
+    disclosers = ConsentDeclaration.disclosing_agencies.through.objects.filter(
+        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
+    )
+    return Q(recording_agency_id=agency_id) | Exists(recipients) | Exists(disclosers)
+
+
 def consents_visible_to(membership: Membership | None) -> QuerySet[ConsentDeclaration]:
-    """The DPO sees the whole register; a caseworker the consents of persons they can see and
-    those their agency recorded, discloses under or receives by."""
+    """Need-to-know (rules.NEED_TO_KNOW): the DPO sees the whole register; a caseworker only
+    the consents their agency recorded, passes on or receives under — seeing the person is
+    not enough, since a consent's categories and purpose say more than the person's name."""
     consents = ConsentDeclaration.objects.all()
     if membership is None:
         return consents.none()
@@ -86,20 +121,7 @@ def consents_visible_to(membership: Membership | None) -> QuerySet[ConsentDeclar
         return consents
     if not policy.may_read_content(membership):
         return consents.none()
-    agency_id = membership.agency_id
-    recipients = ConsentDeclaration.recipient_agencies.through.objects.filter(
-        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
-    )
-    disclosers = ConsentDeclaration.disclosing_agencies.through.objects.filter(
-        consentdeclaration_id=OuterRef("pk"), agency_id=agency_id
-    )
-    visible_persons = _persons_visible_to(membership).values("pk")
-    return consents.filter(
-        Q(recording_agency_id=agency_id)
-        | Q(subject_id__in=visible_persons)
-        | Exists(recipients)
-        | Exists(disclosers)
-    )
+    return consents.filter(_naming(membership.agency_id))
 
 
 @dataclass(frozen=True)
@@ -136,17 +158,7 @@ def consent_list(
     if filters.status:
         consents = _with_status(consents, filters.status)
     if filters.agency_id is not None:
-        through_recipient = ConsentDeclaration.recipient_agencies.through.objects.filter(
-            consentdeclaration_id=OuterRef("pk"), agency_id=filters.agency_id
-        )
-        through_discloser = ConsentDeclaration.disclosing_agencies.through.objects.filter(
-            consentdeclaration_id=OuterRef("pk"), agency_id=filters.agency_id
-        )
-        consents = consents.filter(
-            Q(recording_agency_id=filters.agency_id)
-            | Exists(through_recipient)
-            | Exists(through_discloser)
-        )
+        consents = consents.filter(_naming(filters.agency_id))
     # The period: consents valid on at least one day of it.
     if filters.since is not None:
         consents = consents.filter(valid_until__gte=filters.since)
@@ -154,7 +166,7 @@ def consent_list(
         consents = consents.filter(valid_from__lte=filters.until)
     return (
         consents.select_related("subject", "recording_agency", "recorded_by")
-        .prefetch_related("disclosing_agencies", "recipient_agencies")
+        .prefetch_related("disclosing_agencies", "recipient_agencies", "confirmations")
         .order_by("-valid_from", "-pk")
     )
 
@@ -164,17 +176,33 @@ def consent_get(*, membership: Membership | None, consent_id: int) -> ConsentDec
     return get_object_or_404(consent_list(membership=membership), pk=consent_id)
 
 
+def consent_ref(consent_id: int) -> ConsentDeclaration | None:
+    """Id and person of a consent, nothing else: to audit a refused read."""
+    return ConsentDeclaration.objects.only("pk", "subject_id").filter(pk=consent_id).first()
+
+
+def visible_subject_ids(*, membership: Membership | None, subject_ids: set[int]) -> set[int]:
+    """Which of these persons the member may see (identity): one query for a page."""
+    if not subject_ids or not policy.may_read_content(membership):
+        return set()
+    assert membership is not None  # noqa: S101 - narrowed by may_read_content
+    return set(
+        _persons_visible_to(membership).filter(pk__in=subject_ids).values_list("pk", flat=True)
+    )
+
+
 def may_open_signed_form(*, membership: Membership | None, consent: ConsentDeclaration) -> bool:
     """Who may open the scan of the signed form (it carries the person's name and signature):
-    whoever records consents for the agency that recorded this one, and the DPO, who keeps the
-    register. Recipients and disclosing agencies see the consent, not the scan."""
+    whoever records consents for the agency that recorded this one or for an agency that is to
+    pass data on under it (it confirms after seeing the form), and the DPO, who keeps the
+    register. Recipients see the consent, not the scan."""
     if membership is None:
         return False
     if membership.can(Capability.VIEW_CONSENT_REGISTER):
         return True
-    return (
-        membership.can(Capability.RECORD_CONSENT)
-        and membership.agency_id == consent.recording_agency_id
+    return membership.can(Capability.RECORD_CONSENT) and (
+        membership.agency_id == consent.recording_agency_id
+        or membership.agency_id in rules.disclosing_ids(consent)
     )
 
 
@@ -193,13 +221,14 @@ def legal_basis_get(*, basis_id: int) -> LegalBasis:
 # --- emergency access -----------------------------------------------------------------------------
 
 
-def break_glass_active(*, membership: Membership, subject_id: int) -> BreakGlass | None:
-    """The member's own running emergency access to this person, if any."""
+def break_glass_active(*, membership: Membership, public_id: str) -> BreakGlass | None:
+    """The member's own running emergency access under this Lotse ID, if any — found by the
+    ID asked for, so that an ID matching nobody shows its (empty) access the same way."""
     return (
         BreakGlass.objects.filter(
             user_id=membership.user_id,
             agency_id=membership.agency_id,
-            subject_id=subject_id,
+            requested_id=public_id.strip().upper(),
             expires_at__gt=timezone.now(),
         )
         .order_by("-expires_at")
@@ -212,10 +241,10 @@ def break_glass_queue(*, membership: Membership | None) -> QuerySet[BreakGlass]:
     if membership is None or not membership.can(Capability.REVIEW_BREAK_GLASS):
         return BreakGlass.objects.none()
     pending_first = Case(When(review=BreakGlass.Review.PENDING, then=Value(0)), default=Value(1))
-    # Only the Lotse ID of the person: the DPO sees no names.
+    # Only the Lotse ID asked for (``requested_id``): the DPO sees no names.
     return (
         BreakGlass.objects.select_related("user", "agency", "reviewed_by")
-        .annotate(subject_public_id=F("subject__public_id"), pending_first=pending_first)
+        .annotate(pending_first=pending_first)
         .order_by("pending_first", "-created_at", "-pk")
     )
 

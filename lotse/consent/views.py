@@ -7,6 +7,8 @@ audited here, writes by the services. The DPO's pages name persons by their Lots
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lotse.accounts.access import current_user, membership_with
@@ -24,7 +27,7 @@ from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 
-from . import policy, selectors, services
+from . import policy, rules, selectors, services
 from .categories import DataCategory
 from .dpo import dpo_contact
 from .form import LANGUAGES, TEXTS
@@ -33,6 +36,7 @@ from .forms import (
     BreakGlassReviewForm,
     ConsentFilterForm,
     ConsentForm,
+    GiveForm,
     LegalBasisForm,
     Paging,
     WithdrawForm,
@@ -43,7 +47,9 @@ from .forms import (
     foreigners_authority_rules,
 )
 from .models import BreakGlass, ConsentDeclaration, LegalBasis
+from .reads import audited_denial, audited_read
 
+GivenBy = ConsentDeclaration.GivenBy
 REGISTER_PAGE = 25
 REVIEW_PAGE = 25
 READ_CONSENTS = (Capability.READ_CASE_CONTENT, Capability.VIEW_CONSENT_REGISTER)
@@ -70,19 +76,24 @@ def _viewed(
     request: HttpRequest,
     membership: Membership,
     *,
+    action: str = AuditAction.CONSENT_VIEWED,
     target: Any = None,
-    subject_id: int | None = None,
+    subjects: Any = (),
     **detail: Any,
 ) -> None:
-    """Audit a read of consents: counts and ids, never names."""
-    record(
-        action=AuditAction.CONSENT_VIEWED,
+    """Audit a read through the one read path: counts and ids, never names."""
+    audited_read(
+        membership=membership,
         actor=current_user(request),
-        agency=membership.agency,
+        action=action,
         target=target,
-        subject_id=subject_id,
-        detail=detail or None,
+        subjects=subjects,
+        **detail,
     )
+
+
+def _denied(request: HttpRequest, membership: Membership, target: Any, **detail: Any) -> None:
+    audited_denial(membership=membership, actor=current_user(request), target=target, **detail)
 
 
 # --- recording a consent -------------------------------------------------------------------------
@@ -104,38 +115,43 @@ def _consent_data(form: ConsentForm) -> services.ConsentData:
         form_version=data["form_version"],
         form_language=data["form_language"],
         status=data["status"],
+        no_scan_reason=data["no_scan_reason"],
     )
 
 
-@require_http_methods(["GET", "POST"])
-def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
-    membership = membership_with(request, Capability.RECORD_CONSENT)
-    person = selectors.subject_get(membership=membership, public_id=public_id)
-    if request.method == "POST":
-        form = ConsentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                declaration = services.consent_record(
-                    subject=person,
-                    data=_consent_data(form),
-                    membership=membership,
-                    actor=current_user(request),
-                    signed_form=form.cleaned_data["signed_form"] or None,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                policy.forget(membership)
-                messages.success(
-                    request,
-                    _("Consent no. %(number)s has been recorded.") % {"number": declaration.pk},
-                )
-                return redirect("consent:detail", pk=declaration.pk)
-        chosen = request.POST
-    else:
-        form = ConsentForm()
-        # htmx asks again when recipients are ticked: the firewall note follows the choice.
-        chosen = request.GET
+def _for_member(data: services.ConsentData, member: Any) -> services.ConsentData:
+    """The same declaration for another household member: a child under 15 through the
+    parent or guardian named on the form, everyone else themself."""
+    age = member.age_on(timezone.localdate())
+    minor = age is not None and age < services.GUARDIAN_AGE
+    return replace(
+        data,
+        given_by=ConsentDeclaration.GivenBy.GUARDIAN
+        if minor
+        else ConsentDeclaration.GivenBy.SUBJECT,
+        guardian_name=data.guardian_name if minor else "",
+        recipient_agencies=list(data.recipient_agencies),
+        disclosing_agencies=list(data.disclosing_agencies),
+    )
+
+
+def _record_page(
+    request: HttpRequest,
+    membership: Membership,
+    person: Any,
+    form: ConsentForm,
+    chosen: Any,
+    status: int = 200,
+) -> HttpResponse:
+    # The page names the person (and household members to choose): a read of identity.
+    _viewed(
+        request,
+        membership,
+        action=AuditAction.PERSON_VIEWED,
+        target=person,
+        subjects=[pk for pk, _label in _companion_ids(form)],
+        section="consent_form",
+    )
     return render(
         request,
         "consent/record.html",
@@ -147,8 +163,130 @@ def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
             "foreigners_authority_chosen": chose_foreigners_authority(chosen),
             "summary": error_summary(form),
             "dpo": dpo_contact(),
+            "print_languages": [(code, TEXTS[code].name) for code in LANGUAGES],
         },
+        status=status,
     )
+
+
+def _companion_ids(form: ConsentForm) -> list[tuple[int, str]]:
+    return list(getattr(form, "companion_ids", []))
+
+
+def _consent_form(
+    request: HttpRequest, membership: Membership, person: Any
+) -> tuple[ConsentForm, dict[str, Any]]:
+    companions = {
+        member.public_id: member
+        for member in selectors.household_companions(membership=membership, subject=person)
+    }
+    choices = [(pid, f"{m.full_name} ({pid})") for pid, m in companions.items()]
+    bound = request.method == "POST"
+    form = ConsentForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        agency=membership.agency,
+        household_members=choices,
+    )
+    form.companion_ids = [(m.pk, pid) for pid, m in companions.items()]  # type: ignore[attr-defined]
+    return form, companions
+
+
+@require_http_methods(["GET", "POST"])
+def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record a consent for the person and, if chosen, the same one for household members."""
+    membership = membership_with(request, Capability.RECORD_CONSENT)
+    person = selectors.subject_get(membership=membership, public_id=public_id, for_consent=True)
+    form, companions = _consent_form(request, membership, person)
+    if request.method == "POST" and form.is_valid():
+        data = _consent_data(form)
+        members = [companions[pid] for pid in form.cleaned_data.get("also_for", [])]
+        try:
+            declarations = services.consent_record_many(
+                subjects=[(person, data), *((m, _for_member(data, m)) for m in members)],
+                membership=membership,
+                actor=current_user(request),
+                signed_form=form.cleaned_data["signed_form"] or None,
+            )
+        except ValidationError as error:
+            _member_errors(form, error, [person, *members])
+        else:
+            policy.forget(membership)
+            numbers = ", ".join(str(d.pk) for d in declarations)
+            messages.success(
+                request,
+                ngettext(
+                    "Consent no. %(numbers)s has been recorded.",
+                    "Consents no. %(numbers)s have been recorded, one for each person.",
+                    len(declarations),
+                )
+                % {"numbers": numbers},
+            )
+            return redirect("consent:detail", pk=declarations[0].pk)
+    # htmx asks again when recipients are ticked: the firewall note follows the choice.
+    chosen = request.POST if request.method == "POST" else request.GET
+    return _record_page(request, membership, person, form, chosen)
+
+
+def _member_errors(form: ConsentForm, error: ValidationError, persons: list[Any]) -> None:
+    """A service error; one about another member ('members[2].given_by') names that member."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for key, items in by_field.items():
+        found = re.match(r"^members\[(\d+)\]\.?(.*)$", key)
+        if found is None:
+            apply_service_errors(form, ValidationError({key: items}))
+            continue
+        member = persons[int(found.group(1))]
+        for item in items:
+            for message in item:
+                form.add_error(
+                    "also_for",
+                    _("For %(name)s: %(message)s") % {"name": member.full_name, "message": message},
+                )
+
+
+@require_POST
+def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The form as filled in so far, printed before anything is saved: the family reads and
+    signs exactly this, and the consent is recorded afterwards."""
+    membership = membership_with(request, Capability.RECORD_CONSENT)
+    person = selectors.subject_get(membership=membership, public_id=public_id, for_consent=True)
+    form, _companions = _consent_form(request, membership, person)
+    language = str(request.POST.get("print_language", "de"))
+    if language not in LANGUAGES:
+        language = "de"
+    # Printing needs what the form says, not yet the signature or its scan.
+    form.is_valid()
+    for name in ("no_scan_reason", "signed_form", "status"):
+        form.errors.pop(name, None)
+    if form.errors:
+        return _record_page(request, membership, person, form, request.POST, status=200)
+    try:
+        draft = services.consent_draft(
+            subject=person,
+            data=_consent_data(form),
+            membership=membership,
+            actor=current_user(request),
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return _record_page(request, membership, person, form, request.POST)
+    from .pdf import consent_form_pdf  # WeasyPrint loads only when a form is printed
+
+    pdf = consent_form_pdf(draft.declaration, language, draft=(draft.recipients, draft.disclosing))
+    _viewed(
+        request,
+        membership,
+        action=AuditAction.PERSON_VIEWED,
+        target=person,
+        section="consent_draft",
+        printed=language,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="consent-draft-{person.public_id}-{language}.pdf"'
+    )
+    return response
 
 
 # --- registers ---------------------------------------------------------------------------------
@@ -164,13 +302,19 @@ def _register_rows(
     consents: list[ConsentDeclaration], membership: Membership
 ) -> list[dict[str, Any]]:
     today = timezone.localdate()
+    # Names only for those who may see the person anyway; the DPO reads Lotse IDs.
+    named = selectors.visible_subject_ids(
+        membership=membership, subject_ids={consent.subject_id for consent in consents}
+    )
     return [
         {
             "consent": consent,
+            "name": consent.subject.full_name if consent.subject_id in named else "",
             "status": consent.effective_status(today),
             "status_label": ConsentDeclaration.Status(consent.effective_status(today)).label,
             "categories": _category_labels(list(consent.categories)),
             "may_open_scan": _may_open_scan(membership, consent),
+            "pending": bool(rules.pending_ids(consent)),
         }
         for consent in consents
     ]
@@ -178,6 +322,7 @@ def _register_rows(
 
 @require_GET
 def person_register(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The person's consents that name the member's agency (need-to-know)."""
     membership = membership_with(request, Capability.READ_CASE_CONTENT)
     person = selectors.subject_get(membership=membership, public_id=public_id)
     consents = selectors.consent_list(
@@ -188,7 +333,8 @@ def person_register(request: HttpRequest, public_id: str) -> HttpResponse:
     _viewed(
         request,
         membership,
-        subject_id=person.pk,
+        target=None,
+        subjects=[person.pk],
         count=paging.total,
         shown=[consent.pk for consent in page],
     )
@@ -199,7 +345,8 @@ def person_register(request: HttpRequest, public_id: str) -> HttpResponse:
             "person": person,
             "rows": _register_rows(page, membership),
             "paging": paging,
-            "may_record": membership.can(Capability.RECORD_CONSENT),
+            "may_record": membership.can(Capability.RECORD_CONSENT)
+            and not policy.explain(membership, person).basis.startswith(policy.Basis.BREAK_GLASS),
             "may_break_glass": membership.can(Capability.BREAK_GLASS),
         },
     )
@@ -238,7 +385,7 @@ def register(request: HttpRequest) -> HttpResponse:
     _viewed(
         request,
         membership,
-        subject_id=filters.subject_id,
+        subjects={consent.subject_id for consent in page},
         count=paging.total,
         shown=[consent.pk for consent in page],
     )
@@ -265,12 +412,7 @@ def _consent_or_404(request: HttpRequest, membership: Membership, pk: int) -> Co
         return selectors.consent_get(membership=membership, consent_id=pk)
     except Http404:
         # Forbidden or missing: the caller learns nothing, the audit keeps the attempt.
-        record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=current_user(request),
-            agency=membership.agency,
-            detail={"consent": pk},
-        )
+        _denied(request, membership, selectors.consent_ref(pk), consent=pk)
         raise
 
 
@@ -280,22 +422,27 @@ def _detail_page(
     consent: ConsentDeclaration,
     *,
     withdraw_form: WithdrawForm | None = None,
+    give_form: GiveForm | None = None,
+    status_code: int = 200,
 ) -> HttpResponse:
     status = consent.effective_status()
     # Names and the printable form (which carries the name) only for those who may see the
     # person anyway; the DPO reads the register by Lotse ID.
     person_visible = selectors.subject_visible(membership=membership, subject_id=consent.subject_id)
-    may_withdraw = (
-        membership.can(Capability.RECORD_CONSENT) and status == ConsentDeclaration.Status.GIVEN
-    )
+    may_withdraw = rules.may_withdraw(membership, consent)
+    may_decide = rules.may_decide(membership, consent)
     if may_withdraw and withdraw_form is None:
         withdraw_form = WithdrawForm()
+    if may_decide and give_form is None:
+        give_form = GiveForm()
     print_languages = (
         [(code, TEXTS[code].name) for code in LANGUAGES]
         if person_visible and membership.can(Capability.RECORD_CONSENT)
         else []
     )
-    _viewed(request, membership, target=consent, subject_id=consent.subject_id)
+    agencies = {a.pk: a for a in [*consent.disclosing_agencies.all()]}
+    confirmed = rules.confirmed_ids(consent)
+    _viewed(request, membership, target=consent)
     return render(
         request,
         "consent/detail.html",
@@ -305,16 +452,21 @@ def _detail_page(
             "status_label": ConsentDeclaration.Status(status).label,
             "categories": _category_labels(list(consent.categories)),
             "recipients": list(consent.recipient_agencies.all()),
-            "disclosing": list(consent.disclosing_agencies.all()),
+            "disclosing": [
+                {"agency": agency, "confirmed": pk in confirmed} for pk, agency in agencies.items()
+            ],
             "person_visible": person_visible,
             "form_language": TEXTS[consent.form_language].name
             if consent.form_language in TEXTS
             else consent.form_language,
             "withdraw_form": withdraw_form if may_withdraw else None,
+            "give_form": give_form if may_decide else None,
+            "may_confirm": rules.may_confirm(membership, consent),
             "may_open_scan": _may_open_scan(membership, consent),
             "print_languages": print_languages,
-            "summary": error_summary(withdraw_form) if withdraw_form is not None else [],
+            "summary": error_summary(*(f for f in (withdraw_form, give_form) if f is not None)),
         },
+        status=status_code,
     )
 
 
@@ -323,6 +475,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with_any(request, *READ_CONSENTS)
     consent = _consent_or_404(request, membership, pk)
     return _detail_page(request, membership, consent)
+
+
+def _done(
+    request: HttpRequest, membership: Membership, consent: ConsentDeclaration, text: str
+) -> HttpResponse:
+    policy.forget(membership)
+    messages.success(request, text % {"number": consent.pk})
+    return redirect("consent:detail", pk=consent.pk)
 
 
 @require_POST
@@ -341,14 +501,71 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            policy.forget(membership)
-            messages.success(
+            return _done(
                 request,
-                _("Consent no. %(number)s has been withdrawn. It opens nothing any more.")
-                % {"number": consent.pk},
+                membership,
+                consent,
+                _("Consent no. %(number)s has been withdrawn. It opens nothing any more."),
             )
-            return redirect("consent:detail", pk=consent.pk)
     return _detail_page(request, membership, consent, withdraw_form=form)
+
+
+@require_POST
+def give(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family has signed a requested consent: it is given from now on."""
+    membership = membership_with(request, Capability.RECORD_CONSENT)
+    consent = _consent_or_404(request, membership, pk)
+    form = GiveForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.consent_give(
+                declaration=consent,
+                signed_form=form.cleaned_data["signed_form"] or None,
+                no_scan_reason=form.cleaned_data["no_scan_reason"],
+                membership=membership,
+                actor=current_user(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _done(request, membership, consent, _("Consent no. %(number)s is now given."))
+    return _detail_page(request, membership, consent, give_form=form)
+
+
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_with(request, Capability.RECORD_CONSENT)
+    consent = _consent_or_404(request, membership, pk)
+    try:
+        services.consent_refuse(
+            declaration=consent, membership=membership, actor=current_user(request)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("consent:detail", pk=consent.pk)
+    return _done(request, membership, consent, _("Consent no. %(number)s is recorded as refused."))
+
+
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A disclosing agency has seen the signed form and accepts the consent."""
+    membership = membership_with(request, Capability.RECORD_CONSENT)
+    consent = _consent_or_404(request, membership, pk)
+    try:
+        services.consent_confirm(
+            declaration=consent, membership=membership, actor=current_user(request)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("consent:detail", pk=consent.pk)
+    return _done(
+        request,
+        membership,
+        consent,
+        _("Your agency has confirmed consent no. %(number)s: it now releases your data too."),
+    )
 
 
 @require_GET
@@ -363,7 +580,7 @@ def print_form(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     from .pdf import consent_form_pdf  # WeasyPrint loads only when a form is printed
 
     pdf = consent_form_pdf(consent, language)
-    _viewed(request, membership, target=consent, subject_id=consent.subject_id, printed=language)
+    _viewed(request, membership, target=consent, printed=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="consent-{consent.pk}-{language}.pdf"'
     return response
@@ -371,17 +588,13 @@ def print_form(request: HttpRequest, pk: int, language: str) -> HttpResponse:
 
 @require_GET
 def signed_form(request: HttpRequest, pk: int) -> FileResponse:
-    """The scan of the signed form, as a download: for the agency that recorded the consent
-    and for the DPO; for everyone else, and when there is no scan, it is missing (404)."""
+    """The scan of the signed form, as a download: for the agency that recorded the consent,
+    the agencies that are to pass data on under it, and the DPO; for everyone else, and when
+    there is no scan, it is missing (404)."""
     membership = membership_with_any(request, *OPEN_SIGNED_FORMS)
     consent = _consent_or_404(request, membership, pk)
     if not selectors.may_open_signed_form(membership=membership, consent=consent):
-        record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=current_user(request),
-            agency=membership.agency,
-            detail={"consent": pk, "signed_form": True},
-        )
+        _denied(request, membership, consent, consent=pk, signed_form=True)
         raise Http404
     if not consent.signed_form:
         raise Http404
@@ -394,13 +607,7 @@ def signed_form(request: HttpRequest, pk: int) -> FileResponse:
     # The type by the file's own first bytes (checked on upload), never by its stored name.
     content_type = services.signed_form_type(head) or "application/octet-stream"
     extension = SIGNED_FORM_EXTENSIONS.get(content_type, "bin")
-    _viewed(
-        request,
-        membership,
-        target=consent,
-        subject_id=consent.subject_id,
-        downloaded="signed_form",
-    )
+    _viewed(request, membership, target=consent, downloaded="signed_form")
     # The file name says which consent it is, never whom: the uploaded name may carry names.
     response = FileResponse(
         scan,
@@ -502,18 +709,18 @@ def break_glass(request: HttpRequest, public_id: str) -> HttpResponse:
     """A team lead opens one person's items for 24 hours, with a written reason.
 
     The person need not be visible yet — that is the point of an emergency — so the Lotse ID
-    is resolved without the content policy; the page names the person only if they are
-    visible anyway.
+    is resolved without the content policy. The page looks the same for an ID that exists and
+    one that does not, and every request (opening the page too) is audited; the page names
+    the person only if they are visible anyway.
     """
     membership = membership_with(request, Capability.BREAK_GLASS)
-    subject = selectors.subject_ref(public_id)
-    if subject is None:
-        raise Http404
-    subject_id: int = subject.pk
+    requested = public_id.strip().upper()[:12]
+    subject = selectors.subject_ref(requested)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             glass = services.break_glass_open(
+                public_id=requested,
                 subject=subject,
                 reason=form.cleaned_data["reason"],
                 membership=membership,
@@ -532,17 +739,27 @@ def break_glass(request: HttpRequest, public_id: str) -> HttpResponse:
                     )
                 },
             )
-            return redirect("consent:break_glass", public_id=public_id.strip().upper())
+            return redirect("consent:break_glass", public_id=requested)
     person = None
-    if selectors.subject_visible(membership=membership, subject_id=subject_id):
-        person = selectors.subject_get(membership=membership, public_id=public_id)
+    if subject is not None and selectors.subject_visible(
+        membership=membership, subject_id=subject.pk
+    ):
+        person = selectors.subject_get(membership=membership, public_id=requested)
+    active = selectors.break_glass_active(membership=membership, public_id=requested)
+    record(
+        action=AuditAction.BREAK_GLASS_VIEWED,
+        actor=current_user(request),
+        agency=membership.agency,
+        subject_id=subject.pk if subject is not None else None,
+        detail={"requested_id": requested},
+    )
     return render(
         request,
         "consent/break_glass.html",
         {
-            "public_id": public_id.strip().upper(),
+            "public_id": requested,
             "person": person,
-            "active": selectors.break_glass_active(membership=membership, subject_id=subject_id),
+            "active": active,
             "form": form,
             "summary": error_summary(form),
         },

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.consent import policy
+from lotse.core.errors import AccessDenied
 
 from .models import (
     DomainTransition,
@@ -51,3 +52,29 @@ def may_register(membership: Membership | None) -> bool:
 
 def may_search(membership: Membership | None) -> bool:
     return membership is not None and membership.can(Capability.SEARCH_PERSONS)
+
+
+# --- writes: seeing is not owning --------------------------------------------------------------
+
+
+def may_edit_person(membership: Membership | None, person: Person) -> bool:
+    """Only the agency that registered a person changes its identity record; everyone else
+    who sees the person adds items of their own (a residence status, a journal entry)."""
+    return may_register(membership) and (
+        membership is not None and person.owner_agency_id == membership.agency_id
+    )
+
+
+def require_own_person(membership: Membership, person: Person) -> None:
+    if not may_edit_person(membership, person):
+        raise AccessDenied
+
+
+def person_visible(membership: Membership | None, person_id: int) -> bool:
+    return persons_visible_to(membership).filter(pk=person_id).exists()
+
+
+def require_visible_person(membership: Membership, person: Person) -> None:
+    """Adding an item of one's own about a person needs a basis to see that person."""
+    if not person_visible(membership, person.pk):
+        raise AccessDenied

@@ -1,9 +1,11 @@
 """Duplicate detection on registration, without leaking across agencies.
 
-Candidates come from the name-key index over *all* persons; each is scored on names, birth
-date (precision-aware), sex, nationality and household. Candidates in the user's scope are
-shown with their data; candidates known only to other agencies collapse into one hint per
-agency — "a possible match is known to <agency>" — and nothing else.
+Candidates come from the name-key index over *all* persons. Candidates in the user's scope are
+scored on names, birth date (precision-aware), sex, nationality and household and shown with
+their data. Candidates known only to other agencies collapse into one hint per agency — "a
+possible match is known to <agency>" — and nothing else; the hint is decided on the names alone,
+so that trying birth dates, sexes or nationalities one after another cannot recover an
+attribute of a person the caller may not see (each hint is audited with the persons behind it).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Candidate:
 class DuplicateReport:
     in_scope: list[Candidate] = field(default_factory=list)
     other_agencies: list[Agency] = field(default_factory=list)
+    #: The hidden persons behind the hints: for the audit trail only, never shown.
+    hinted_subject_ids: tuple[int, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -89,8 +93,12 @@ def _spellings(p: Person | ProspectivePerson) -> list[str]:
     return names.spellings(p.given_names, p.family_name, p.aliases, p.native_name)
 
 
+def name_score(new: ProspectivePerson, existing: Person) -> float:
+    return max(names.name_similarity(a, b) for a in _spellings(new) for b in _spellings(existing))
+
+
 def score_pair(new: ProspectivePerson, existing: Person) -> tuple[float, tuple[str, ...]]:
-    name = max(names.name_similarity(a, b) for a in _spellings(new) for b in _spellings(existing))
+    name = name_score(new, existing)
     reasons = [f"name {name:.2f}"]
     score = name
     birth = _birth_score(new, existing)
@@ -145,15 +153,21 @@ def check_duplicates(new: ProspectivePerson, scope: QuerySet[Person]) -> Duplica
     candidates = Person.objects.filter(pk__in=ids, merged_into__isnull=True).select_related(
         "owner_agency"
     )
+    hinted: list[int] = []
     for person in candidates:
+        if person.pk not in visible_ids:
+            # Names only: the caller typed them, so the hint reveals nothing else.
+            if name_score(new, person) >= POSSIBLE:
+                hinted_agencies[person.owner_agency_id] = person.owner_agency
+                hinted.append(person.pk)
+            continue
         score, reasons = score_pair(new, person)
         if score < POSSIBLE:
             continue
         tier = "likely" if score >= LIKELY else "possible"
-        if person.pk in visible_ids:
-            in_scope.append(Candidate(person, score, tier, reasons))
-        else:
-            hinted_agencies[person.owner_agency_id] = person.owner_agency
+        in_scope.append(Candidate(person, score, tier, reasons))
     in_scope.sort(key=lambda c: -c.score)
     others = sorted(hinted_agencies.values(), key=lambda a: a.name)
-    return DuplicateReport(in_scope=in_scope, other_agencies=others)
+    return DuplicateReport(
+        in_scope=in_scope, other_agencies=others, hinted_subject_ids=tuple(sorted(hinted))
+    )

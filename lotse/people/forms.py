@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lotse.core.forms import PlausibleDateField
+
 from .choices import (
     BirthDatePrecision,
     District,
@@ -161,7 +163,7 @@ class PersonFieldsForm(KernForm):
         required=False,
         widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(
+    birth_date = PlausibleDateField(
         label=_("Date of birth"),
         required=False,
         widget=_date_input(),
@@ -375,6 +377,9 @@ MemberFormSet = formset_factory(
     validate_min=True,
     max_num=MAX_MEMBERS,
     validate_max=True,
+    # Never build more rows than the form offers, whatever TOTAL_FORMS says: a request that
+    # claims 1,001 rows is refused with a message, not rendered for 15 seconds.
+    absolute_max=MAX_MEMBERS,
     can_delete=True,
 )
 
@@ -392,8 +397,11 @@ def member_formset(data: Any = None) -> BaseMemberFormSet:
 def with_added_row(data: Any) -> Any:
     """The posted data with one more (empty) member row."""
     copy = data.copy()
-    total = int(copy.get("members-TOTAL_FORMS") or 1)
-    copy["members-TOTAL_FORMS"] = str(min(total + 1, MAX_MEMBERS))
+    try:
+        total = int(copy.get("members-TOTAL_FORMS") or 1)
+    except ValueError:
+        total = 1  # tampered with; the formset reports its management form as broken
+    copy["members-TOTAL_FORMS"] = str(max(1, min(total + 1, MAX_MEMBERS)))
     return copy
 
 
@@ -412,10 +420,10 @@ class DuplicateProbeForm(PersonFieldsForm):
 
 
 class PersonEditForm(PersonFieldsForm):
-    arrival_in_germany = forms.DateField(
+    arrival_in_germany = PlausibleDateField(
         label=_("Arrival in Germany"), required=False, widget=_date_input()
     )
-    arrival_in_city = forms.DateField(
+    arrival_in_city = PlausibleDateField(
         label=_("Arrival in the city"), required=False, widget=_date_input()
     )
     phone = forms.CharField(
@@ -476,10 +484,10 @@ class ResidenceForm(KernForm):
         required=False,
         help_text=_("For residence permits, e.g. § 25 Abs. 2 AufenthG."),
     )
-    valid_from = forms.DateField(
+    valid_from = PlausibleDateField(
         label=_("Valid from"), widget=_date_input(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
     )
-    valid_until = forms.DateField(
+    valid_until = PlausibleDateField(
         label=_("Valid until"),
         required=False,
         widget=_date_input(),

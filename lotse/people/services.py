@@ -6,19 +6,26 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Membership, User
-from lotse.audit.models import AuditAction
+from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
 from lotse.consent.policy import Basis
+from lotse.consent.reads import audited_read
+from lotse.core.dates import start_of
+from lotse.core.merge import move_person_content
 from lotse.core.models import StaleEditError
+from lotse.core.text import clean_name, clean_names, clean_text
 
-from . import access
+from . import access, selectors
 from .choices import BirthDatePrecision, HouseholdRole, ResidenceKind, Sex, WorkPermission
+from .duplicates import DuplicateReport, ProspectivePerson
 from .models import (
     DomainTransition,
     Household,
@@ -31,6 +38,9 @@ from .models import (
 from .residence import benefit_regime, is_domain_transition
 from .search import index_person_names
 from .validation import country_codes, language_codes
+
+# Households are at most this large in one registration (the form offers as many rows).
+MAX_HOUSEHOLD_MEMBERS = 20
 
 PERSON_FIELDS = (
     "given_names",
@@ -78,8 +88,13 @@ class PersonData:
 
 
 def _clean_lists(values: dict[str, Any]) -> dict[str, Any]:
-    aliases = [str(a).strip() for a in values.get("aliases") or [] if str(a).strip()]
-    values["aliases"] = list(dict.fromkeys(aliases))
+    """Names and free texts checked (no control characters, sane lengths), codes known."""
+    for name in ("given_names", "family_name"):
+        values[name] = clean_name(values.get(name), field=name, required=True)
+    values["native_name"] = clean_name(values.get("native_name"), field="native_name")
+    values["aliases"] = clean_names(values.get("aliases") or [], field="aliases")
+    values["phone"] = clean_text(values.get("phone"), field="phone", max_length=40)
+    values["email"] = clean_text(values.get("email"), field="email", max_length=254)
     nationalities = [str(c).strip().upper() for c in values.get("nationalities") or []]
     unknown = [c for c in nationalities if c not in country_codes()]
     if unknown:
@@ -232,13 +247,20 @@ def household_register(
     """A household and its members in one go: all saved, or nothing."""
     if not members:
         raise ValidationError({"members": _("A household needs at least one member.")})
+    if len(members) > MAX_HOUSEHOLD_MEMBERS:
+        raise ValidationError(
+            {"members": _("At most %(max)s members at once.") % {"max": MAX_HOUSEHOLD_MEMBERS}}
+        )
+    for member in members:
+        if member.existing is not None:
+            access.require_visible_person(membership, member.existing)
     existing_ids = [m.existing.pk for m in members if m.existing is not None]
     if len(existing_ids) != len(set(existing_ids)):
         raise ValidationError({"members": _("A person is listed twice in the household.")})
     heads = sum(1 for m in members if m.role == HouseholdRole.HEAD)
     if heads > 1:
         raise ValidationError({"members": _("A household has at most one head.")})
-    entity = Household(owner_agency=membership.agency, **vars(household))
+    entity = Household(owner_agency=membership.agency, **_clean_address(household))
     entity.full_clean(exclude=["owner_agency"])
     entity.save()
     for index, member in enumerate(members):
@@ -253,8 +275,20 @@ def household_register(
                 raise ValidationError({"person": _("Give a person.")})
         except ValidationError as error:
             raise ValidationError(_prefix_errors(error, f"members[{index}].")) from error
-        if not person.district and entity.district:
-            Person.objects.filter(pk=person.pk).update(district=entity.district)
+        # The household's district fills in the agency's own new or district-less persons;
+        # a foreign person's record is never touched (seeing is not owning).
+        if (
+            not person.district
+            and entity.district
+            and person.owner_agency_id == membership.agency_id
+        ):
+            person_update(
+                person=person,
+                expected_version=person.version,
+                changes={"district": entity.district},
+                membership=membership,
+                actor=actor,
+            )
         HouseholdMember.objects.create(household=entity, person=person, role=member.role)
     record(
         action=AuditAction.HOUSEHOLD_REGISTERED,
@@ -265,6 +299,15 @@ def household_register(
         detail={"members": len(members)},
     )
     return entity
+
+
+def _clean_address(household: HouseholdData) -> dict[str, str]:
+    return {
+        "street": clean_text(household.street, field="street", max_length=200),
+        "postcode": clean_text(household.postcode, field="postcode", max_length=10),
+        "city": clean_text(household.city, field="city", max_length=100) or "Wuppertal",
+        "district": household.district,
+    }
 
 
 def _prefix_errors(error: ValidationError, prefix: str) -> dict[str, Any]:
@@ -289,6 +332,7 @@ def person_update(
     (``[]`` removes them); entries of other agencies stay untouched. It counts as a change of
     the person: the version goes up and the audit event names ``languages``.
     """
+    access.require_own_person(membership, person)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
@@ -345,7 +389,17 @@ class ResidenceOutcome:
 def residence_status_add(
     *, person: Person, data: ResidenceData, membership: Membership, actor: User
 ) -> ResidenceOutcome:
-    """Record a status; recognise a change of benefit law (Rechtskreiswechsel)."""
+    """Record a status; recognise a change of benefit law (Rechtskreiswechsel).
+
+    The status is the member's agency's own item about a person it may see. The benefit
+    regime it leads to is derived from the statuses the member may see only, so that the
+    answer cannot reveal a status recorded elsewhere.
+    """
+    access.require_visible_person(membership, person)
+    data.paragraph = clean_text(data.paragraph, field="paragraph", max_length=40)
+    data.residence_obligation = clean_text(
+        data.residence_obligation, field="residence_obligation", max_length=200
+    )
     if data.kind == ResidenceKind.RESIDENCE_PERMIT and not data.paragraph.strip():
         raise ValidationError(
             {"paragraph": _("Give the paragraph of the residence permit, e.g. § 25 Abs. 2.")}
@@ -353,7 +407,8 @@ def residence_status_add(
     if data.valid_until and data.valid_until < data.valid_from:
         raise ValidationError({"valid_until": _("The end lies before the start.")})
     previous = (
-        ResidenceStatus.objects.filter(person=person, valid_from__lte=data.valid_from)
+        access.residence_statuses_visible_to(membership)
+        .filter(person=person, valid_from__lte=data.valid_from)
         .order_by("-valid_from", "-pk")
         .first()
     )
@@ -404,6 +459,8 @@ def person_merge_propose(
     *, survivor: Person, merged: Person, reason: str, membership: Membership, actor: User
 ) -> PersonMerge:
     """Show ``merged`` through ``survivor``; both records and histories stay."""
+    access.require_own_person(membership, survivor)
+    access.require_own_person(membership, merged)
     if survivor.pk == merged.pk:
         raise ValidationError({"merged": _("A record cannot be merged with itself.")})
     if survivor.merged_into_id or merged.merged_into_id:
@@ -436,18 +493,13 @@ def _decide(merge: PersonMerge, *, state: str, actor: User) -> None:
 @transaction.atomic
 def person_merge_confirm(*, merge: PersonMerge, membership: Membership, actor: User) -> None:
     """Make the merge final: the absorbed record's entries now belong to the survivor."""
-    _decide(merge, state=PersonMerge.State.CONFIRMED, actor=actor)
     survivor, merged = merge.survivor, merge.merged
-    ResidenceStatus.objects.filter(person=merged).update(person=survivor)
-    DomainTransition.objects.filter(person=merged).update(person=survivor)
-    for language in PersonLanguage.objects.filter(person=merged):
-        if not PersonLanguage.objects.filter(
-            person=survivor, owner_agency=language.owner_agency_id, language=language.language
-        ).exists():
-            PersonLanguage.objects.filter(pk=language.pk).update(person=survivor)
-    for member in HouseholdMember.objects.filter(person=merged):
-        if not HouseholdMember.objects.filter(household=member.household, person=survivor).exists():
-            HouseholdMember.objects.filter(pk=member.pk).update(person=survivor)
+    access.require_own_person(membership, survivor)
+    access.require_own_person(membership, merged)
+    _decide(merge, state=PersonMerge.State.CONFIRMED, actor=actor)
+    # Every app moves what it holds about the person: residence, languages, households here;
+    # consents, emergency accesses, journal entries in theirs (lotse.core.merge).
+    moved = move_person_content(survivor_id=survivor.pk, merged_id=merged.pk)
     spellings = [*survivor.aliases, merged.full_name, *merged.aliases]
     if merged.native_name and merged.native_name != survivor.native_name:
         spellings.append(merged.native_name)
@@ -460,9 +512,43 @@ def person_merge_confirm(*, merge: PersonMerge, membership: Membership, actor: U
         agency=membership.agency,
         target=merge,
         subject_id=survivor.pk,
+        subject_ids=[merged.pk],
         basis=Basis.OWN_AGENCY,
-        detail={"merged": merged.pk},
+        detail={"merged": merged.pk, "moved": moved},
     )
+
+
+def person_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
+    """The people app's part of a merge (PeopleConfig.move_person_content): residence
+    history and its transitions, languages and household memberships follow the survivor;
+    an entry the survivor already has (same agency and language, same household) stays."""
+    moved = {
+        "residence_statuses": ResidenceStatus.objects.filter(person_id=merged_id).update(
+            person_id=survivor_id
+        ),
+        "transitions": DomainTransition.objects.filter(person_id=merged_id).update(
+            person_id=survivor_id
+        ),
+    }
+    survivor_languages = PersonLanguage.objects.filter(
+        person_id=survivor_id,
+        owner_agency_id=OuterRef("owner_agency_id"),
+        language=OuterRef("language"),
+    )
+    moved["languages"] = (
+        PersonLanguage.objects.filter(person_id=merged_id)
+        .exclude(Exists(survivor_languages))
+        .update(person_id=survivor_id)
+    )
+    survivor_households = HouseholdMember.objects.filter(
+        person_id=survivor_id, household_id=OuterRef("household_id")
+    )
+    moved["household_memberships"] = (
+        HouseholdMember.objects.filter(person_id=merged_id)
+        .exclude(Exists(survivor_households))
+        .update(person_id=survivor_id)
+    )
+    return moved
 
 
 @transaction.atomic
@@ -480,6 +566,55 @@ def person_merge_revert(*, merge: PersonMerge, membership: Membership, actor: Us
     )
 
 
+# --- the duplicate check: a read that leaves its traces ------------------------------------------
+
+
+def duplicate_check(
+    *, membership: Membership, actor: User, prospective: ProspectivePerson
+) -> DuplicateReport:
+    """The duplicate check for pages and the API alike, audited.
+
+    Candidates the member may see are recorded as read; every hint about another agency's
+    person is recorded naming the persons behind it, so the DPO's "who saw this person" shows
+    who was told that a match exists — and a day with unusually many hints is flagged.
+    """
+    report = selectors.duplicate_check(membership=membership, prospective=prospective)
+    audited_read(
+        membership=membership,
+        actor=actor,
+        action=AuditAction.DUPLICATE_CHECKED,
+        items=[candidate.person for candidate in report.in_scope],
+        candidates=len(report.in_scope),
+        other_agencies=len(report.other_agencies),
+    )
+    if report.hinted_subject_ids:
+        record(
+            action=AuditAction.DUPLICATE_HINT_SHOWN,
+            actor=actor,
+            agency=membership.agency,
+            subject_ids=report.hinted_subject_ids,
+            detail={"agencies": sorted(agency.code for agency in report.other_agencies)},
+        )
+        _flag_unusual_hint_volume(membership=membership, actor=actor)
+    return report
+
+
+def _flag_unusual_hint_volume(*, membership: Membership, actor: User) -> None:
+    limit = settings.DUPLICATE_HINT_ALERT_PER_DAY
+    today = start_of(timezone.localdate())
+    hints = AuditEvent.objects.filter(
+        actor=actor, occurred_at__gte=today, action=AuditAction.DUPLICATE_HINT_SHOWN
+    )
+    # Once a day, when the limit is first passed: the DPO looks at who probes.
+    if hints[: limit + 2].count() == limit + 1:
+        record(
+            action=AuditAction.DUPLICATE_HINTS_UNUSUAL,
+            actor=actor,
+            agency=membership.agency,
+            detail={"hints_today": limit + 1, "limit": limit},
+        )
+
+
 __all__ = [
     "HouseholdData",
     "LanguageData",
@@ -487,6 +622,7 @@ __all__ = [
     "PersonData",
     "ResidenceData",
     "StaleEditError",
+    "duplicate_check",
     "household_register",
     "person_merge_confirm",
     "person_merge_propose",

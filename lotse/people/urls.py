@@ -13,5 +13,5 @@ urlpatterns = [
     path("p/<str:public_id>/residence/new/", views.residence_add, name="residence_add"),
     path("p/<str:public_id>/merge/", views.merge, name="merge"),
     path("h/<str:public_id>/", views.household_detail, name="household_detail"),
-    path("merges/<int:pk>/decide/", views.merge_decide, name="merge_decide"),
+    path("merges/<id:pk>/decide/", views.merge_decide, name="merge_decide"),
 ]

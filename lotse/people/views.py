@@ -24,8 +24,8 @@ from lotse.accounts.access import current_user, membership_with
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
-from lotse.audit.services import record
 from lotse.consent import policy
+from lotse.consent.reads import audited_read
 from lotse.core.models import StaleEditError
 
 from . import access, selectors, services
@@ -60,18 +60,22 @@ def _viewed(
     action: str,
     target: Person | Household | None,
     *,
-    basis: str = "",
+    items: list[Person] | None = None,
+    subjects: list[int] | None = None,
+    basis: str | None = None,
     **detail: Any,
 ) -> None:
-    """Audit a read. ``detail`` holds counts and section names, never names or content."""
-    record(
-        action=action,
+    """Audit a read through the one read path (``consent.reads``): the target, the persons a
+    list showed, their bases. ``detail`` holds counts and section names, never content."""
+    audited_read(
+        membership=membership,
         actor=current_user(request),
-        agency=membership.agency,
+        action=action,
         target=target,
-        subject_id=target.pk if isinstance(target, Person) else None,
+        items=items or [],
+        subjects=subjects or [],
         basis=basis,
-        detail=detail or None,
+        **detail,
     )
 
 
@@ -95,7 +99,13 @@ def search(request: HttpRequest) -> HttpResponse:
     hits = selectors.person_search(membership=membership, query=query) if query else []
     if query:
         # Never the query text: it is a name, and names are personal data.
-        _viewed(request, membership, AuditAction.PERSON_SEARCHED, None, shown=len(hits))
+        _viewed(
+            request,
+            membership,
+            AuditAction.PERSON_SEARCHED,
+            None,
+            items=[hit.person for hit in hits],
+        )
     rows = [
         {
             "person": hit.person,
@@ -138,16 +148,16 @@ def _check_duplicates(
 ) -> None:
     """Before saving: a likely or possible match in scope needs an explicit decision."""
     names = [f"{r.cleaned_data['given_names']} {r.cleaned_data['family_name']}" for r in rows]
-    shown = 0
     for index, row in enumerate(rows):
         if index in chosen:
             continue
         others = tuple(name for i, name in enumerate(names) if i != index)
-        report = selectors.duplicate_check(
-            membership=membership, prospective=row.prospective(household_names=others)
+        report = services.duplicate_check(
+            membership=membership,
+            actor=current_user(request),
+            prospective=row.prospective(household_names=others),
         )
         row.duplicate_report = report
-        shown += len(report.in_scope)
         if report.in_scope and not row.cleaned_data.get("not_duplicate"):
             row.add_error(
                 None,
@@ -156,8 +166,6 @@ def _check_duplicates(
                     "or tick “This is a different person”."
                 ),
             )
-    if shown:
-        _viewed(request, membership, AuditAction.DUPLICATE_CHECKED, None, candidates=shown)
 
 
 def _save_registration(
@@ -210,7 +218,6 @@ def _refresh_duplicate_panels(
     request: HttpRequest, formset: BaseMemberFormSet, membership: Membership
 ) -> None:
     """Re-rendered rows keep their duplicate panel, as it was while typing."""
-    shown = 0
     for form in formset.forms:
         if form.duplicate_report is not None:
             continue
@@ -218,12 +225,9 @@ def _refresh_duplicate_panels(
         probe.is_valid()
         prospective = probe.prospective()
         if prospective.given_names or prospective.family_name or prospective.native_name:
-            form.duplicate_report = selectors.duplicate_check(
-                membership=membership, prospective=prospective
+            form.duplicate_report = services.duplicate_check(
+                membership=membership, actor=current_user(request), prospective=prospective
             )
-            shown += len(form.duplicate_report.in_scope)
-    if shown:
-        _viewed(request, membership, AuditAction.DUPLICATE_CHECKED, None, candidates=shown)
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,14 +286,8 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         chosen = str(request.POST.get(f"{prefix}-existing", "")).strip().upper()
         not_duplicate = bool(request.POST.get(f"{prefix}-not_duplicate"))
         if prospective.given_names or prospective.family_name or prospective.native_name:
-            report = selectors.duplicate_check(membership=membership, prospective=prospective)
-            _viewed(
-                request,
-                membership,
-                AuditAction.DUPLICATE_CHECKED,
-                None,
-                candidates=len(report.in_scope),
-                other_agencies=len(report.other_agencies),
+            report = services.duplicate_check(
+                membership=membership, actor=current_user(request), prospective=prospective
             )
     return render(
         request,
@@ -359,6 +357,7 @@ def _merge_candidates(membership: Membership, person: Person) -> list[Candidate]
     if person.owner_agency_id != membership.agency_id or not access.may_register(membership):
         return []
     prospective = _prospective(person)
+    # Own-agency records only, named on the person page (audited with the page).
     report = selectors.duplicate_check(membership=membership, prospective=prospective)
     return [
         c
@@ -416,8 +415,18 @@ def _person_page(
             candidates=[(c.person.public_id, _candidate_label(c)) for c in candidates]
         )
     decision = policy.explain(membership, person)
-    may_edit = access.may_register(membership) and person.owner_agency_id == membership.agency_id
-    _viewed(request, membership, AuditAction.PERSON_VIEWED, person, basis=decision.basis)
+    may_edit = access.may_edit_person(membership, person)
+    pending = selectors.pending_merges(membership=membership, person=person) if may_edit else []
+    # Everyone the page names: the person, the records offered for a merge and pending ones.
+    _viewed(
+        request,
+        membership,
+        AuditAction.PERSON_VIEWED,
+        person,
+        basis=decision.basis,
+        subjects=[c.person.pk for c in candidates] + [m.merged_id for m in pending],
+        households=len(households),
+    )
     context = {
         "person": person,
         "nationalities": [country_name(code) for code in person.nationalities],
@@ -431,9 +440,7 @@ def _person_page(
         "may_edit": may_edit,
         "may_add_status": access.may_register(membership),
         "merge_form": merge_form,
-        "pending_merges": selectors.pending_merges(membership=membership, person=person)
-        if may_edit
-        else [],
+        "pending_merges": pending,
         "summary": error_summary(merge_form) if merge_form is not None else [],
         "person_panels": person_panels(),
     }
@@ -522,14 +529,7 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 return redirect("people:person_detail", public_id=person.public_id)
     else:
         form = PersonEditForm(initial=PersonEditForm.initial_for(person))
-        _viewed(
-            request,
-            membership,
-            AuditAction.PERSON_VIEWED,
-            person,
-            basis=policy.explain(membership, person).basis,
-            section="edit",
-        )
+    _viewed(request, membership, AuditAction.PERSON_VIEWED, person, section="edit")
     return render(
         request,
         "people/person_edit.html",
@@ -571,14 +571,7 @@ def residence_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 return redirect("people:person_detail", public_id=person.public_id)
     else:
         form = ResidenceForm()
-        _viewed(
-            request,
-            membership,
-            AuditAction.PERSON_VIEWED,
-            person,
-            basis=policy.explain(membership, person).basis,
-            section="residence_form",
-        )
+    _viewed(request, membership, AuditAction.PERSON_VIEWED, person, section="residence_form")
     return render(
         request,
         "people/residence_form.html",
@@ -687,6 +680,7 @@ def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         AuditAction.HOUSEHOLD_VIEWED,
         household,
         basis=decision.basis,
+        subjects=[member.person_id for member in members],
         members=len(members),
     )
     return render(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency
 from lotse.consent.forms import KernForm, date_input
+from lotse.core.forms import PlausibleDateField, SafeModelChoiceField
 
 
 class AuditFilterForm(KernForm):
@@ -24,15 +25,15 @@ class AuditFilterForm(KernForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    agency = forms.ModelChoiceField(
+    agency = SafeModelChoiceField(
         label=_("Agency"),
         required=False,
         queryset=Agency.objects.none(),
         to_field_name="code",
         empty_label=_("all"),
     )
-    since = forms.DateField(label=_("From"), required=False, widget=date_input())
-    until = forms.DateField(label=_("Until"), required=False, widget=date_input())
+    since = PlausibleDateField(label=_("From"), required=False, widget=date_input())
+    until = PlausibleDateField(label=_("Until"), required=False, widget=date_input())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

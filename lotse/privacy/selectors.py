@@ -7,16 +7,17 @@ the content policy, and nothing here loads a name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lotse.accounts.models import Agency, User
-from lotse.audit.models import AuditEvent
+from lotse.audit.models import AuditAction, AuditEvent, AuditSubject
 from lotse.consent.models import LegalBasis
+from lotse.core.dates import aware, end_of, start_of
 from lotse.people.models import Person
 
 
@@ -44,17 +45,41 @@ def user_id_for(username: str) -> int | None:
     return value
 
 
+def agency_for_code(code: str) -> Agency | None:
+    return Agency.objects.filter(code=code.strip()).first()
+
+
 @dataclass(frozen=True)
 class AuditFilter:
+    """A day means the whole day (``until`` inclusive); a time is an exact bound."""
+
     subject_id: int | None = None
     actor_id: int | None = None
     agency: Agency | None = None
-    since: date | None = None
-    until: date | None = None
+    since: date | datetime | None = None
+    until: date | datetime | None = None
+    action: str = ""
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _lower(value: date | datetime) -> datetime:
+    return aware(value) if isinstance(value, datetime) else start_of(value)
+
+
+def _upper(value: date | datetime) -> Q:
+    if isinstance(value, datetime):
+        return Q(occurred_at__lte=aware(value))
+    return Q(occurred_at__lt=end_of(value))
+
+
+def _concerning(subject_id: int) -> Q:
+    """Events about the person — as the one person an event is about, or among the persons
+    a list, search or hint showed — including those about records merged into them."""
+    ids = [
+        subject_id,
+        *Person.objects.filter(merged_into_id=subject_id).values_list("pk", flat=True),
+    ]
+    listed = AuditSubject.objects.filter(subject_id__in=ids).values("event_id")
+    return Q(subject_id__in=ids) | Q(pk__in=listed)
 
 
 def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
@@ -65,16 +90,30 @@ def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
         )
     )
     if filters.subject_id is not None:
-        events = events.filter(subject_id=filters.subject_id)
+        events = events.filter(_concerning(filters.subject_id))
     if filters.actor_id is not None:
         events = events.filter(actor_id=filters.actor_id)
     if filters.agency is not None:
         events = events.filter(agency=filters.agency)
+    if filters.action:
+        events = events.filter(action=filters.action)
     if filters.since is not None:
-        events = events.filter(occurred_at__gte=_start_of(filters.since))
+        events = events.filter(occurred_at__gte=_lower(filters.since))
     if filters.until is not None:
-        events = events.filter(occurred_at__lt=_start_of(filters.until + timedelta(days=1)))
+        events = events.filter(_upper(filters.until))
     return events.order_by("-pk")
+
+
+def unusual_activity(*, days: int = 30) -> QuerySet[AuditEvent]:
+    """What the DPO should look at: users flagged for unusually many duplicate hints."""
+    since = timezone.now() - timedelta(days=days)
+    return (
+        AuditEvent.objects.filter(
+            action=AuditAction.DUPLICATE_HINTS_UNUSUAL, occurred_at__gte=since
+        )
+        .select_related("actor", "agency")
+        .order_by("-pk")
+    )
 
 
 def legal_bases_by_id(ids: set[int]) -> dict[int, LegalBasis]:

@@ -7,7 +7,8 @@ from typing import Any
 from lotse.accounts.models import Agency, Membership, User
 from lotse.cases.services import journal_entry_create
 from lotse.consent.categories import DataCategory
-from lotse.consent.services import ConsentData, consent_record, legal_basis_save
+from lotse.consent.services import consent_record, legal_basis_save
+from lotse.consent.tests.factories import given_consent
 from lotse.people.services import (
     HouseholdData,
     MemberData,
@@ -93,7 +94,7 @@ def _kim_consent(ctx: Context) -> dict[str, Any]:
     agencies = ctx.fixture("agencies")
     consent = consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.jobcenter],
             categories=[DataCategory.WORK],
             purpose="case_management",

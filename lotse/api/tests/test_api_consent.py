@@ -19,7 +19,8 @@ from lotse.cases.services import journal_entry_create
 from lotse.consent import policy
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentGrant, LegalBasis
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 from lotse.people.services import PersonData, person_register
 
@@ -78,7 +79,7 @@ def _consent(
 ) -> ConsentDeclaration:
     return consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=recipients,
             categories=categories,
             purpose="case_management",

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from lotse.accounts.models import Membership, User
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.consent.categories import DataCategory
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person, PersonLanguage
 from lotse.people.services import LanguageData, PersonData, person_register
 
@@ -65,7 +66,7 @@ def _share(person: Person, owner: User, recipient: Any, *categories: str) -> Non
     """The family's consent that ``owner``'s agency may share ``categories`` with ``recipient``."""
     consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[recipient],
             categories=list(categories),
             purpose="case_management",

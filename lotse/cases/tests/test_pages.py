@@ -21,7 +21,8 @@ from lotse.audit.services import chain_lock_queries
 from lotse.cases.models import JournalEntry
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentPurpose
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 from lotse.people.services import PersonData, person_register
 
@@ -179,7 +180,7 @@ def test_reading_the_journal_is_audited_with_the_bases_used(anna, ben, agencies,
     shared = _entry(ben, person, "Shared youth-welfare note.", category="youth_welfare")
     consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.IDENTITY, DataCategory.YOUTH_WELFARE],
             purpose=ConsentPurpose.CASE_MANAGEMENT,
@@ -228,7 +229,7 @@ def test_a_shared_entry_does_not_name_a_person_whose_identity_is_not_shared(
     entry = _entry(ben, person, "Parenting course agreed.", category="youth_welfare")
     consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.YOUTH_WELFARE],
             purpose=ConsentPurpose.CASE_MANAGEMENT,
@@ -302,7 +303,7 @@ def test_the_journal_issues_a_fixed_number_of_queries(anna, ben, agencies, clien
     person = _register(ben)
     consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.IDENTITY, DataCategory.YOUTH_WELFARE],
             includes_entrusted=True,

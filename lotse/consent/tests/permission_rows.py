@@ -14,7 +14,8 @@ from django.core.files.base import ContentFile
 from lotse.accounts.models import Agency, Membership, User
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose, LegalBasis
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 from lotse.people.tests.factories import PersonFactory
 from tests.matrix import Context, Row, page
@@ -52,7 +53,7 @@ def _consent_id(ctx: Context) -> int:
     person = PersonFactory.create(owner_agency=agencies.kim)
     consent = consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.jobcenter],
             categories=[DataCategory.IDENTITY],
             purpose=ConsentPurpose.CASE_MANAGEMENT,

@@ -19,7 +19,8 @@ from lotse.accounts.tests.factories import acting
 from lotse.consent import form, pdf
 from lotse.consent.dpo import dpo_contact
 from lotse.consent.models import ConsentPurpose
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.services import PersonData, person_register
 
 from .test_pdf import arabic_words, text_of
@@ -37,7 +38,7 @@ def consent(db: None, anna: Any, agencies: Any) -> Any:
     )
     return consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.jobcenter],
             categories=["identity", "work"],
             purpose=ConsentPurpose.CASE_MANAGEMENT,

@@ -22,7 +22,8 @@ from lotse.cases.models import JournalEntry
 from lotse.consent.categories import DataCategory
 from lotse.consent.form import FORM_VERSION
 from lotse.consent.models import BreakGlass, ConsentDeclaration, ConsentPurpose, LegalBasis
-from lotse.consent.services import ConsentData, break_glass_open, consent_record
+from lotse.consent.services import break_glass_open, consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 from lotse.people.services import PersonData, person_register
 
@@ -289,7 +290,7 @@ def test_a_refused_consent_opens_nothing(anna, agencies, client_for):
 def _given(user: User, person: Person, recipients: list[Agency], **extra: Any) -> Any:
     return consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=recipients,
             categories=extra.pop("categories", [DataCategory.IDENTITY]),
             purpose=ConsentPurpose.CASE_MANAGEMENT,

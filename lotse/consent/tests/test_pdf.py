@@ -13,7 +13,8 @@ from lotse.accounts.models import Agency
 from lotse.consent import form, pdf
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentPurpose
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.services import PersonData, person_register
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def amal(anna):
 
 
 def record(user, person, **values):
-    data = ConsentData(**values)
+    data = given_consent(**values)
     return consent_record(
         subject=person, data=data, membership=user.primary_membership(), actor=user
     )

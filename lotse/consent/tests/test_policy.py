@@ -16,13 +16,13 @@ from lotse.consent import policy
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentGrant
 from lotse.consent.services import (
-    ConsentData,
     break_glass_open,
     consent_record,
     consent_withdraw,
     consents_expire,
     legal_basis_save,
 )
+from lotse.consent.tests.factories import given_consent
 from lotse.people import selectors as people
 from lotse.people.services import PersonData, person_register
 
@@ -75,7 +75,7 @@ def test_consent_shows_the_entrusted_note_but_not_health_and_withdrawal_hides_it
 
     consent = consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.IDENTITY, DataCategory.YOUTH_WELFARE],
             purpose="case_management",
@@ -102,7 +102,7 @@ def test_entrusted_notes_need_a_consent_that_includes_them(anna, ben, family, ag
     person, entrusted, _health = family
     consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.YOUTH_WELFARE],
             purpose="case_management",
@@ -118,7 +118,7 @@ def test_a_consent_the_firewall_forbids_is_refused_with_its_citation(ben, family
     with pytest.raises(ValidationError) as error:
         consent_record(
             subject=person,
-            data=ConsentData(
+            data=given_consent(
                 recipient_agencies=[agencies.abh],
                 categories=[DataCategory.HEALTH],
                 purpose="residence",
@@ -198,7 +198,7 @@ def test_expired_consent_no_longer_shows_anything(anna, ben, family, agencies):
     person, _entrusted, health = family
     consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.HEALTH],
             purpose="case_management",
@@ -231,7 +231,7 @@ def test_a_child_under_15_consents_through_a_guardian(ben, agencies):
     with pytest.raises(ValidationError) as error:
         consent_record(
             subject=child,
-            data=ConsentData(
+            data=given_consent(
                 recipient_agencies=[agencies.kim],
                 categories=[DataCategory.EDUCATION],
                 purpose="case_management",

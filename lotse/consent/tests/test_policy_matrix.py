@@ -19,7 +19,8 @@ from lotse.cases.selectors import journal_entry_list
 from lotse.consent import policy
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentGrant, LegalBasis
-from lotse.consent.services import ConsentData, consent_record, consent_withdraw
+from lotse.consent.services import consent_record, consent_withdraw
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_matrix(viewer_kind: str, with_legal_basis: bool) -> None:
         membership = acting(owner_user)
         declaration = consent_record(
             subject=person,
-            data=ConsentData(
+            data=given_consent(
                 recipient_agencies=[recipient],
                 categories=categories,
                 purpose="case_management",

@@ -25,7 +25,8 @@ from lotse.cases.models import JournalEntry
 from lotse.consent import firewall, policy
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentGrant, LegalBasis
-from lotse.consent.services import ConsentData, consent_record, consent_withdraw
+from lotse.consent.services import consent_record, consent_withdraw
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 
 KINDS = [
@@ -137,7 +138,7 @@ class AccessMachine(RuleBasedStateMachine):
     def grant(self, recipient: int, categories: set[str], entrusted: bool, discloser: int) -> None:
         owner = self.agencies[discloser]
         recording = self.members[owner.pk]
-        data = ConsentData(
+        data = given_consent(
             recipient_agencies=[self.agencies[recipient]],
             disclosing_agencies=[owner],
             categories=sorted(categories),

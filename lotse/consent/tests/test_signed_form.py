@@ -16,7 +16,8 @@ from lotse.accounts.tests.factories import acting
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 from lotse.people.services import PersonData, person_register
 
@@ -63,7 +64,7 @@ def _consent(
     upload = SimpleUploadedFile(name, scan) if scan is not None else None
     return consent_record(
         subject=_person(user),
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=recipients,
             categories=[DataCategory.IDENTITY],
             purpose=ConsentPurpose.CASE_MANAGEMENT,

@@ -21,7 +21,8 @@ from lotse.audit.services import chain_lock_queries, record
 from lotse.cases.models import JournalEntry
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentPurpose, LegalBasis
-from lotse.consent.services import ConsentData, consent_record
+from lotse.consent.services import consent_record
+from lotse.consent.tests.factories import given_consent
 from lotse.people.models import Person
 from lotse.people.services import PersonData, person_register
 
@@ -66,7 +67,7 @@ def _shared_and_read(ben: User, anna: User, agencies: Any, client_for: Any) -> t
     )
     consent = consent_record(
         subject=person,
-        data=ConsentData(
+        data=given_consent(
             recipient_agencies=[agencies.kim],
             categories=[DataCategory.IDENTITY, DataCategory.YOUTH_WELFARE],
             purpose=ConsentPurpose.CASE_MANAGEMENT,
