@@ -168,6 +168,7 @@ def journal_entry_list(request: HttpRequest, query: Query[JournalQuery]) -> dict
         action=AuditAction.JOURNAL_ENTRY_VIEWED,
         items=page,
         decisions=decisions,
+        subject=subject_id,
         count=total.value,
     )
     return {
@@ -402,6 +403,7 @@ def consent_list(request: HttpRequest, query: Query[ConsentQuery]) -> dict[str, 
     items = _consents_out(page, membership)
     _consent_viewed(
         request,
+        subject=subject_id,
         subjects={consent.subject_id for consent in page},
         shown=[consent.pk for consent in page],
         count=count,

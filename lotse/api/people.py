@@ -662,6 +662,10 @@ def person_patch(
 ) -> PersonOut | Status[StaleOut]:
     """Only the fields sent change, all in one step: an error in any of them saves nothing.
 
+    Identity fields are changed by the agency that registered the person only; for any other
+    agency that sees the person, a PATCH with them answers 404 like a missing person. Every
+    agency that sees the person may send `languages` alone.
+
     `languages` replaces the language entries your agency recorded (`[]` removes them; leaving
     it out changes none). Entries other agencies recorded stay untouched and are shown only
     where you may see them; one sent back unchanged, as GET shows it, is not copied, and one
@@ -672,9 +676,10 @@ def person_patch(
     `["body", "payload", "languages", 1, "language"]`.
     """
     membership = _membership(request)
-    # Seeing is not owning: only the registering agency changes the record; to everyone
-    # else it is missing here, as on the edit page.
-    person = selectors.own_person_get(membership=membership, public_id=id)
+    # Seeing is not owning: the service lets only the registering agency change identity
+    # fields (to everyone else that is missing, 404, as on the edit page) and any agency
+    # that sees the person replace its own language entries.
+    person = selectors.person_get(membership=membership, public_id=id)
     try:
         with invalid_input_as_422():
             person = services.person_update(

@@ -81,7 +81,7 @@ def audit_read(
         action=AuditAction.JOURNAL_ENTRY_VIEWED,
         items=[row.entry for row in rows],
         decisions={row.entry.pk: policy.Decision(True, row.basis, row.why) for row in rows},
-        subjects=[subject_id],
+        subject=subject_id,
         count=count,
     )
 

@@ -44,6 +44,7 @@ def audited_read(
     action: str,
     target: Model | None = None,
     items: Sequence[Model] = (),
+    subject: int | None = None,
     subjects: Iterable[int] = (),
     decisions: dict[Any, policy.Decision] | None = None,
     basis: str | None = None,
@@ -51,17 +52,20 @@ def audited_read(
 ) -> None:
     """Record that ``membership`` was shown ``target`` and/or the ``items`` of a list.
 
-    ``subjects`` adds persons shown without an item of their own (a household's members, a
-    person named on a form page). ``decisions`` are the policy's answers the caller already
+    ``subject`` is the one person the read is about (a person's journal, a list filtered by
+    person; else the target's person); ``subjects`` adds persons shown without an item of
+    their own (a household's members, records offered for a merge). Every other person the
+    items concern is indexed beside the event — whatever their number, so that a list read
+    costs the same queries for one person as for fifty. ``decisions`` are the policy's answers the caller already
     has for ``items`` (else they are asked for); ``basis`` overrides the target's basis, for
     targets that are no compartmented item (a household, a consent). ``detail``: counts and
     section names, never names or content.
     """
     persons = {pk for pk in (_subject_of(item) for item in items) if pk is not None}
     persons.update(int(pk) for pk in subjects)
-    main_subject = _subject_of(target) if target is not None else None
-    if main_subject is None and len(persons) == 1 and target is None:
-        main_subject = next(iter(persons))
+    main_subject = (
+        subject if subject is not None else (_subject_of(target) if target is not None else None)
+    )
     if basis is None:
         basis = (
             policy.explain(membership, target).basis

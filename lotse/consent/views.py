@@ -78,6 +78,7 @@ def _viewed(
     *,
     action: str = AuditAction.CONSENT_VIEWED,
     target: Any = None,
+    subject: int | None = None,
     subjects: Any = (),
     **detail: Any,
 ) -> None:
@@ -87,6 +88,7 @@ def _viewed(
         actor=current_user(request),
         action=action,
         target=target,
+        subject=subject,
         subjects=subjects,
         **detail,
     )
@@ -333,8 +335,7 @@ def person_register(request: HttpRequest, public_id: str) -> HttpResponse:
     _viewed(
         request,
         membership,
-        target=None,
-        subjects=[person.pk],
+        subject=person.pk,
         count=paging.total,
         shown=[consent.pk for consent in page],
     )

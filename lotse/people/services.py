@@ -328,11 +328,19 @@ def person_update(
 ) -> Person:
     """Change a person; refused with StaleEditError if someone saved in between.
 
+    Identity fields (``changes``) are changed by the registering agency only; any other
+    agency that sees the person may replace its own language entries, and nothing else.
     ``languages``, if given, replaces the entries the member's agency recorded for the person
     (``[]`` removes them); entries of other agencies stay untouched. It counts as a change of
     the person: the version goes up and the audit event names ``languages``.
     """
-    access.require_own_person(membership, person)
+    if changes:
+        # Seeing is not owning: only the registering agency changes the identity record.
+        access.require_own_person(membership, person)
+    else:
+        # The one shared write: every agency that sees the person keeps its own language
+        # entries (levels differ between assessments); others' entries stay untouched.
+        access.require_visible_person(membership, person)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})

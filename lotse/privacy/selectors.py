@@ -74,12 +74,11 @@ def _upper(value: date | datetime) -> Q:
 def _concerning(subject_id: int) -> Q:
     """Events about the person — as the one person an event is about, or among the persons
     a list, search or hint showed — including those about records merged into them."""
-    ids = [
-        subject_id,
-        *Person.objects.filter(merged_into_id=subject_id).values_list("pk", flat=True),
-    ]
-    listed = AuditSubject.objects.filter(subject_id__in=ids).values("event_id")
-    return Q(subject_id__in=ids) | Q(pk__in=listed)
+    merged = Person.objects.filter(merged_into_id=subject_id).values("pk")
+    listed = AuditSubject.objects.filter(
+        Q(subject_id=subject_id) | Q(subject_id__in=merged)
+    ).values("event_id")
+    return Q(subject_id=subject_id) | Q(subject_id__in=merged) | Q(pk__in=listed)
 
 
 def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:

@@ -196,10 +196,16 @@ def test_foreigners_authority_explained_only_when_it_is_a_recipient(consent, abh
     assert "niemals an die Ausländerbehörde" in text_of(pdf.consent_form_pdf(consent, "de"))
 
 
-def test_entrusted_information_carries_the_section_65_note(ben, agencies, amal):
+def test_entrusted_information_carries_the_section_65_note(ben, agencies):
+    # The Jugendamt's own family: what was confided to it is released through it only.
+    child = person_register(
+        data=PersonData(given_names="Lina", family_name="Haddad", birth_date=date(1990, 1, 5)),
+        membership=ben.primary_membership(),
+        actor=ben,
+    )
     entrusted = record(
         ben,
-        amal,
+        child,
         recipient_agencies=[agencies.kim],
         disclosing_agencies=[agencies.jugendamt],
         categories=["youth_welfare"],

@@ -233,7 +233,7 @@ def test_the_detail_page_links_the_scan_only_for_those_who_may_open_it(
     assert 'data-testid="signed-form">uploaded</dd>' in recipient
     no_scan = client_for(anna).get(reverse("consent:detail", kwargs={"pk": without.pk}))
     assert _url(without) not in no_scan.content.decode()
-    assert 'data-testid="signed-form">not uploaded</dd>' in no_scan.content.decode()
+    assert 'data-testid="signed-form">not uploaded – Signed on paper' in no_scan.content.decode()
 
 
 def test_the_registers_link_the_scan_where_there_is_one(anna, frida, agencies, client_for):

@@ -44,7 +44,7 @@ def client_for(client_for: Any) -> Any:
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
 PERSON_PAGE_QUERIES = 25 + chain_lock_queries()  # with the journal panel of the cases app
-SEARCH_PAGE_QUERIES = 15 + chain_lock_queries()  # candidates, ranked names, full rows
+SEARCH_PAGE_QUERIES = 16 + chain_lock_queries()  # candidates, ranked names, full rows, persons shown
 
 
 def _agency(user: Any) -> Any:
@@ -313,7 +313,10 @@ def test_search_is_audited_without_the_query(anna, client_for):
     _mohammed(anna)
     _search(client_for(anna), "Muhammad Alhasan")
     event = AuditEvent.objects.get(action=AuditAction.PERSON_SEARCHED)
-    assert event.detail == {"shown": 1}
+    person = Person.objects.get()
+    # Who was shown, on which basis — indexed, so the DPO finds the search under the person.
+    assert event.detail == {"shown": [person.pk], "bases": ["own_agency"], "subjects": [person.pk]}
+    assert list(event.subjects.values_list("subject_id", flat=True)) == [person.pk]
     assert "Muhammad" not in str(event.__dict__)
 
 
