@@ -1,15 +1,19 @@
-"""The permission matrix: every URL and API operation x every role.
+"""The permission matrix: every URL and API operation x every role x every owner case.
 
 Adding a URL or an API operation without a row fails ``test_every_url_has_a_row`` and
-``test_every_api_operation_has_a_row``. A row says, for each role, which status the request
-gets. Denied looks like missing (404) for logged-in users; anonymous visitors are sent to the
-login page (pages) or get 401 (API). Rows live next to their app, in
-``lotse/<app>/tests/permission_rows.py``.
+``test_every_api_operation_has_a_row``. A row says, for each role and each owner case (the
+target belongs to the acting agency, or to the Jugendamt sharing it by consent, by legal basis
+or not at all — see ``tests/matrix.py``), which status the request gets. Denied looks like
+missing (404) for logged-in users; anonymous visitors are sent to the login page (pages) or
+get 401 (API). Every answer is also searched for what the acting agency must never read. Rows
+live next to their app, in ``lotse/<app>/tests/permission_rows.py``.
 """
 
 from __future__ import annotations
 
 import importlib
+import io
+import json
 import pkgutil
 import re
 from collections.abc import Iterator
@@ -19,11 +23,13 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 import lotse
 from lotse.api.api import api
 
-from .matrix import ANONYMOUS, EVERYONE, ROLE_FIXTURES, Context, Row
+from .matrix import ANONYMOUS, EVERYONE, OWNERS, Row, World
 
 
 def _collect() -> tuple[dict[str, Row], dict[str, Row]]:
@@ -45,6 +51,8 @@ def _collect() -> tuple[dict[str, Row], dict[str, Row]]:
 
 
 PAGES, API = _collect()
+# A URL may have a second row for another method ("people:person_edit POST").
+PAGE_NAMES = {key.split(" ", 1)[0] for key in PAGES}
 
 
 # --- enumeration ------------------------------------------------------------------------------
@@ -84,7 +92,7 @@ def test_every_url_has_a_row():
             continue  # covered by the "admin:*" row
         if name.startswith("api:") and _as_openapi_path(route) in operation_paths:
             continue  # an API operation: covered by API rows
-        if name not in PAGES:
+        if name not in PAGE_NAMES:
             missing.append(f"{name} ({route})")
     assert not missing, f"URLs without a permission-matrix row: {missing}"
 
@@ -102,32 +110,56 @@ def test_every_api_operation_has_a_row():
 def _cases() -> Iterator[Any]:
     for key, row in [*PAGES.items(), *API.items()]:
         for role in EVERYONE:
-            yield pytest.param(row, role, id=f"{key}-{role}")
+            for owner in OWNERS:
+                yield pytest.param(row, role, owner, id=f"{key}-{role}-{owner}")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("row", "role"), list(_cases()))
-def test_matrix(row: Row, role: str, request: pytest.FixtureRequest) -> None:
-    user = None if role == ANONYMOUS else request.getfixturevalue(ROLE_FIXTURES[role])
-    request.getfixturevalue("agencies")
-    ctx = Context(user=user, request=request)
+@pytest.mark.parametrize(("row", "role", "owner"), list(_cases()))
+def test_matrix(row: Row, role: str, owner: str, request: pytest.FixtureRequest) -> None:
+    world = World(role=role, owner=owner, request=request)
     client = Client()
-    if user is not None:
-        client.force_login(user)
-    path = row.path(ctx)
+    if world.user is not None:
+        client.force_login(world.user)
+    path = row.path(world)
+    body = row.data(world)
     response = client.generic(
         row.method,
         path,
-        data=_encode(row.data(ctx)),
-        content_type="application/x-www-form-urlencoded",
+        data=json.dumps(body) if row.json else urlencode(body, doseq=True),
+        content_type="application/json" if row.json else "application/x-www-form-urlencoded",
     )
-    expected = row.expect[role]
+    expected = row.expect(role, owner)
     assert response.status_code == expected, (
-        f"{row.method} {path} as {role}: expected {expected}, got {response.status_code}"
+        f"{row.method} {path} as {role} ({owner}): expected {expected}, "
+        f"got {response.status_code}: {_summary(response)}"
     )
     if role == ANONYMOUS and expected == 302 and row.method == "GET" and "admin" not in path:
         assert response["Location"].startswith(reverse("accounts:login"))
+    text = _text(response)
+    leaked = [secret for secret in world.forbidden_texts(row) if secret in text]
+    assert not leaked, f"{row.method} {path} as {role} ({owner}) shows {leaked}"
 
 
-def _encode(data: dict[str, Any]) -> str:
-    return urlencode(data)
+def _summary(response: Any) -> str:
+    """What went wrong, for the failure message: the errors a page or the API named."""
+    text = _text(response)
+    if "error-summary" in text:
+        return text.split('id="error-summary"', 1)[1][:1500]
+    return text[:500]
+
+
+def _text(response: Any) -> str:
+    """The answer as text; a PDF's pages by their extracted text, a stream read in full."""
+    content_type = response.get("Content-Type", "")
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)
+    else:
+        raw = response.content
+    if content_type.startswith("application/pdf"):
+        try:
+            reader = PdfReader(io.BytesIO(raw))
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
+        except PdfReadError:
+            pass  # an uploaded scan, not a form Lotse printed: searched as bytes
+    return raw.decode("utf-8", errors="replace")

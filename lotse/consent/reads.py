@@ -56,10 +56,10 @@ def audited_read(
     person; else the target's person); ``subjects`` adds persons shown without an item of
     their own (a household's members, records offered for a merge). Every other person the
     items concern is indexed beside the event — whatever their number, so that a list read
-    costs the same queries for one person as for fifty. ``decisions`` are the policy's answers the caller already
-    has for ``items`` (else they are asked for); ``basis`` overrides the target's basis, for
-    targets that are no compartmented item (a household, a consent). ``detail``: counts and
-    section names, never names or content.
+    costs the same queries for one person as for fifty. ``decisions`` are the policy's
+    answers the caller already has for ``items`` (else they are asked for); ``basis``
+    overrides the target's basis, for targets that are no compartmented item (a household,
+    a consent). ``detail``: counts and section names, never names or content.
     """
     persons = {pk for pk in (_subject_of(item) for item in items) if pk is not None}
     persons.update(int(pk) for pk in subjects)

@@ -366,9 +366,10 @@ def _give(
 
 
 def _require_decider(declaration: ConsentDeclaration, membership: Membership) -> None:
-    if declaration.recording_agency_id != membership.agency_id:
-        raise rules.DECIDED_BY_RECORDER.refusal("status")
-    if not membership.can(Capability.RECORD_CONSENT):
+    """rules.DECIDED_BY_RECORDER: to every other agency the action does not exist (404)."""
+    if declaration.recording_agency_id != membership.agency_id or not membership.can(
+        Capability.RECORD_CONSENT
+    ):
         raise AccessDenied
 
 

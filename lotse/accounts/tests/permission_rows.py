@@ -1,42 +1,44 @@
-"""Permission-matrix rows of the page frame, login and administration."""
+"""Permission-matrix rows of the page frame, login and administration (no owner matters)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix import EVERYONE, ROLES, Context, Row, page
+from tests.matrix import EVERYONE, ROLES, Row, World, expect, page
 
 
-def _own_membership(ctx: Context) -> dict[str, Any]:
-    membership = ctx.user.memberships.first() if ctx.user else None
+def _own_membership(world: World) -> dict[str, Any]:
+    membership = world.user.memberships.first() if world.user else None
     return {"membership": membership.pk if membership else 0}
 
 
 PAGES: dict[str, Row] = {
-    "start": page("start"),
+    "start": page("start", expect=expect(roles=ROLES)),
     "accounts:login": page(
         "accounts:login",
-        allowed=EVERYONE,
-        overrides=dict.fromkeys(ROLES, 302),
+        expect=expect(roles=(), denied=302, anonymous=200),
         note="logged-in users are sent on to their start page",
     ),
-    "accounts:logout": page("accounts:logout", method="POST", ok=302, allowed=EVERYONE),
+    "accounts:logout": page(
+        "accounts:logout", method="POST", expect=expect(ok=302, roles=ROLES, anonymous=302)
+    ),
     "accounts:switch_membership": page(
-        "accounts:switch_membership", method="POST", ok=302, data=_own_membership
+        "accounts:switch_membership",
+        method="POST",
+        expect=expect(ok=302, roles=ROLES),
+        data=_own_membership,
     ),
     "set_language": page(
         "set_language",
         method="POST",
-        ok=302,
-        allowed=EVERYONE,
-        data=lambda ctx: {"language": "en"},
+        expect=expect(ok=302, roles=ROLES, anonymous=302),
+        data=lambda world: {"language": "en"},
     ),
-    "health": page("health", allowed=EVERYONE),
+    "health": page("health", expect=expect(roles=EVERYONE, anonymous=200)),
     # The Django admin keeps its own login page; it lets in system administrators only.
     "admin:*": page(
         "admin:index",
-        allowed=("system_admin",),
-        denied=302,
+        expect=expect(roles=("system_admin",), denied=302),
         note="admin redirects everyone else to its own login, which refuses them",
     ),
 }

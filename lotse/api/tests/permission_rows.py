@@ -1,191 +1,257 @@
-"""Permission-matrix rows of the API frame, the accounts and the people endpoints."""
+"""Permission-matrix rows of the API: the frame, people, journal, consents, bases, audit.
+
+Writes send valid JSON, so "allowed" means done (200/201). A person the caller may not see is
+"not known to you" where the body names it (422, like a missing one) and 404 in the path.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from lotse.accounts.models import Agency, Membership, User
-from lotse.cases.services import journal_entry_create
+from django.utils import timezone
+
 from lotse.consent.categories import DataCategory
-from lotse.consent.services import consent_record, legal_basis_save
-from lotse.consent.tests.factories import given_consent
-from lotse.people.services import (
-    HouseholdData,
-    MemberData,
-    PersonData,
-    household_register,
-    person_register,
+from lotse.people.choices import ResidenceKind
+from tests.matrix import (
+    BY_CONSENT,
+    CASEWORK,
+    EVERYONE,
+    FAMILY_NAME,
+    GIVEN_NAME,
+    NO_BASIS,
+    OWN,
+    OWNERS,
+    ROLES,
+    VISIBLE,
+    Row,
+    World,
+    api_expect,
+    api_op,
+    expect,
+    page,
 )
-from tests.matrix import EVERYONE, Context, Row, api_op, page
+
+DPO = ("dpo",)
+CONSENT_READERS = (*CASEWORK, "dpo")
+NAMED = (OWN, BY_CONSENT)
+DPO_SEES_ALL = {"dpo": OWNERS}
+# The body names a person the caller cannot see: refused naming the field, as for a missing one.
+UNKNOWN_PERSON = {(role, NO_BASIS): 422 for role in CASEWORK}
 
 PAGES: dict[str, Row] = {
-    "api:openapi-json": page("api:openapi-json", allowed=EVERYONE, note="public API description"),
-    "api:openapi-view": page("api:openapi-view", allowed=EVERYONE, note="public API docs"),
+    "api:openapi-json": page(
+        "api:openapi-json",
+        expect=expect(roles=EVERYONE, anonymous=200),
+        note="public API description",
+    ),
+    "api:openapi-view": page(
+        "api:openapi-view", expect=expect(roles=EVERYONE, anonymous=200), note="public API docs"
+    ),
     "api:api-root": page(
-        "api:api-root", allowed=(), denied=404, anonymous=404, note="nothing at the root"
+        "api:api-root", expect=expect(roles=(), anonymous=404), note="nothing at the root"
     ),
     "api:unknown": page(
         "api:unknown",
-        kwargs=lambda ctx: {"rest": "no-such-endpoint"},
-        allowed=(),
-        denied=404,
-        anonymous=404,
+        kwargs=lambda world: {"rest": "no-such-endpoint"},
+        expect=expect(roles=(), anonymous=404),
     ),
 }
 
 
-# --- people: objects of the acting user's own agency, so only the role decides ---------------
-
-CASEWORK = ("caseworker", "team_lead")
-
-
-def _acting(ctx: Context) -> tuple[User, Membership]:
-    user: User = ctx.user or ctx.fixture("anna")
-    membership = user.primary_membership()
-    assert membership is not None
-    return user, membership
+def _person(world: World) -> dict[str, Any]:
+    return {"id": world.person.public_id}
 
 
-def _own_person(ctx: Context) -> dict[str, Any]:
-    user, membership = _acting(ctx)
-    data = PersonData(given_names="Matrix", family_name="Probe")
-    person = person_register(data=data, membership=membership, actor=user)
-    return {"id": person.public_id}
+def _new_person(world: World) -> dict[str, Any]:
+    return {"given_names": "Nadia", "family_name": "Karimi", "birth_date": "1991-03-04"}
 
 
-def _own_household(ctx: Context) -> dict[str, Any]:
-    user, membership = _acting(ctx)
-    head = MemberData(person=PersonData(given_names="Matrix", family_name="Probe"), role="head")
-    household = household_register(
-        household=HouseholdData(), members=[head], membership=membership, actor=user
-    )
-    return {"id": household.public_id}
+def _entry(world: World) -> dict[str, Any]:
+    return {"id": world.entry.pk}
 
 
-# --- access core: KIM's objects, made by anna (caseworker) and frida (DPO) whatever the role -----
-
-# Content readers and the DPO (consent register; legal-basis register).
-CONSENT_READERS = (*CASEWORK, "dpo")
+def _consent(world: World) -> dict[str, Any]:
+    return {"id": world.consent.pk}
 
 
-def _kim_person(ctx: Context) -> Any:
-    anna: User = ctx.fixture("anna")
-    membership = anna.primary_membership()
-    assert membership is not None
-    data = PersonData(given_names="Matrix", family_name="Probe")
-    return person_register(data=data, membership=membership, actor=anna), anna, membership
+def _new_consent(world: World) -> dict[str, Any]:
+    return {
+        "subject": world.person.public_id,
+        "recipient_agencies": [world.agencies.caritas.code],
+        "categories": [DataCategory.IDENTITY],
+        "purpose": "case_management",
+    }
 
 
-def _kim_entry(ctx: Context) -> dict[str, Any]:
-    person, anna, membership = _kim_person(ctx)
-    entry = journal_entry_create(
-        subject=person,
-        kind="talk",
-        category=DataCategory.WORK,
-        text="Matrix probe.",
-        membership=membership,
-        actor=anna,
-    )
-    return {"id": entry.pk}
+def _journal_entry(world: World) -> dict[str, Any]:
+    return {
+        "person": world.person.public_id,
+        "category": DataCategory.WORK,
+        "text": "Called about the recognition of the nursing diploma.",
+        "occurred_at": (timezone.localtime() - timedelta(hours=1)).isoformat(),
+    }
 
 
-def _kim_consent(ctx: Context) -> dict[str, Any]:
-    person, anna, membership = _kim_person(ctx)
-    agencies = ctx.fixture("agencies")
-    consent = consent_record(
-        subject=person,
-        data=given_consent(
-            recipient_agencies=[agencies.jobcenter],
-            categories=[DataCategory.WORK],
-            purpose="case_management",
-        ),
-        membership=membership,
-        actor=anna,
-    )
-    return {"id": consent.pk}
+def _household(world: World) -> dict[str, Any]:
+    return {
+        "street": "Hofaue 12",
+        "postcode": "42103",
+        "district": "elberfeld",
+        "members": [
+            {"person": world.person.public_id, "role": "head"},
+            {"person": _new_person(world), "role": "partner"},
+        ],
+    }
 
 
-def _legal_basis(ctx: Context) -> dict[str, Any]:
-    frida: User = ctx.fixture("frida")
-    membership = frida.primary_membership()
-    assert membership is not None
-    basis = legal_basis_save(
-        basis=None,
-        from_kind=Agency.Kind.INTEGRATION_OFFICE,
-        to_kind=Agency.Kind.JOBCENTER,
-        categories=[DataCategory.WORK],
-        citation="§ 50 SGB II",
-        note="",
-        is_active=True,
-        membership=membership,
-        actor=frida,
-    )
-    return {"id": basis.pk}
+def _basis(world: World) -> dict[str, Any]:
+    return {"id": world.legal_basis.pk}
 
 
-# The matrix sends form-encoded bodies, never JSON: writes answer allowed roles with 422 (past
-# the capability check, stopped at validation). Everyone else gets 404 before the body is read.
+SGB_II = {
+    "from_kind": "jobcenter",
+    "to_kind": "integration_office",
+    "categories": [DataCategory.WORK],
+    "citation": "§ 50 SGB II",
+}
+
 API: dict[str, Row] = {
-    "GET /api/v1/me": api_op("/api/v1/me"),
-    "GET /api/v1/agencies": api_op("/api/v1/agencies"),
-    "GET /api/v1/persons": api_op("/api/v1/persons", allowed=CASEWORK),
-    "POST /api/v1/persons": api_op("/api/v1/persons", method="POST", allowed=CASEWORK, ok=422),
+    "GET /api/v1/me": api_op("/api/v1/me", expect=api_expect(roles=ROLES)),
+    "GET /api/v1/agencies": api_op("/api/v1/agencies", expect=api_expect(roles=ROLES)),
+    # --- people --------------------------------------------------------------------------------
+    "GET /api/v1/persons": api_op(
+        "/api/v1/persons",
+        expect=api_expect(),
+        query=lambda world: f"q={world.person.public_id}",
+    ),
+    "POST /api/v1/persons": api_op(
+        "/api/v1/persons", method="POST", expect=api_expect(ok=201), data=_new_person
+    ),
     "POST /api/v1/persons/duplicate-check": api_op(
-        "/api/v1/persons/duplicate-check", method="POST", allowed=CASEWORK, ok=422
+        "/api/v1/persons/duplicate-check",
+        method="POST",
+        expect=api_expect(),
+        data=lambda world: {"given_names": GIVEN_NAME, "family_name": FAMILY_NAME},
+        echoes_name=True,
     ),
     "GET /api/v1/persons/{id}": api_op(
-        "/api/v1/persons/{id}", allowed=CASEWORK, path_args=_own_person
+        "/api/v1/persons/{id}", expect=api_expect(owners=VISIBLE), path_args=_person
     ),
+    # Seeing is not owning: identity fields are changed by the registering agency only.
     "PATCH /api/v1/persons/{id}": api_op(
-        "/api/v1/persons/{id}", method="PATCH", allowed=CASEWORK, ok=422, path_args=_own_person
+        "/api/v1/persons/{id}",
+        method="PATCH",
+        expect=api_expect(owners=(OWN,)),
+        path_args=_person,
+        data=lambda world: {"version": world.person.version, "phone": "+49 202 1111"},
     ),
     "GET /api/v1/persons/{id}/residence-statuses": api_op(
-        "/api/v1/persons/{id}/residence-statuses", allowed=CASEWORK, path_args=_own_person
+        "/api/v1/persons/{id}/residence-statuses",
+        expect=api_expect(owners=VISIBLE),
+        path_args=_person,
     ),
     "POST /api/v1/persons/{id}/residence-statuses": api_op(
         "/api/v1/persons/{id}/residence-statuses",
         method="POST",
-        allowed=CASEWORK,
-        ok=422,
-        path_args=_own_person,
+        expect=api_expect(ok=201, owners=VISIBLE),
+        path_args=_person,
+        data=lambda world: {
+            "kind": ResidenceKind.RESIDENCE_PERMIT,
+            "paragraph": "§ 25 Abs. 2 AufenthG",
+            "valid_from": "2026-01-01",
+        },
     ),
-    "GET /api/v1/households": api_op("/api/v1/households", allowed=CASEWORK),
+    "GET /api/v1/households": api_op("/api/v1/households", expect=api_expect()),
     "POST /api/v1/households": api_op(
-        "/api/v1/households", method="POST", allowed=CASEWORK, ok=422
+        "/api/v1/households",
+        method="POST",
+        expect=api_expect(ok=201, owners=VISIBLE, cases=UNKNOWN_PERSON),
+        data=_household,
     ),
     "GET /api/v1/households/{id}": api_op(
-        "/api/v1/households/{id}", allowed=CASEWORK, path_args=_own_household
+        "/api/v1/households/{id}",
+        expect=api_expect(owners=VISIBLE),
+        path_args=lambda world: {"id": world.household.public_id},
     ),
-    # --- journal entries, consents, legal bases, audit (lotse/api/consent.py) ---------------
-    "GET /api/v1/journal-entries": api_op("/api/v1/journal-entries", allowed=CASEWORK),
+    # --- journal -------------------------------------------------------------------------------
+    "GET /api/v1/journal-entries": api_op(
+        "/api/v1/journal-entries",
+        expect=api_expect(),
+        query=lambda world: f"person={world.person.public_id}",
+    ),
     "POST /api/v1/journal-entries": api_op(
-        "/api/v1/journal-entries", method="POST", allowed=CASEWORK, ok=422
+        "/api/v1/journal-entries",
+        method="POST",
+        expect=api_expect(ok=201, owners=VISIBLE, cases=UNKNOWN_PERSON),
+        data=_journal_entry,
     ),
     "GET /api/v1/journal-entries/{id}": api_op(
-        "/api/v1/journal-entries/{id}", allowed=CASEWORK, path_args=_kim_entry
+        "/api/v1/journal-entries/{id}", expect=api_expect(owners=VISIBLE), path_args=_entry
     ),
-    "GET /api/v1/consents": api_op("/api/v1/consents", allowed=CONSENT_READERS),
-    "POST /api/v1/consents": api_op("/api/v1/consents", method="POST", allowed=CASEWORK, ok=422),
+    # --- consents ------------------------------------------------------------------------------
+    "GET /api/v1/consents": api_op(
+        "/api/v1/consents",
+        expect=api_expect(roles=CONSENT_READERS),
+        query=lambda world: f"person={world.person.public_id}",
+    ),
+    "POST /api/v1/consents": api_op(
+        "/api/v1/consents",
+        method="POST",
+        expect=api_expect(ok=201, owners=VISIBLE, cases=UNKNOWN_PERSON),
+        data=_new_consent,
+    ),
     "GET /api/v1/consents/{id}": api_op(
-        "/api/v1/consents/{id}", allowed=CONSENT_READERS, path_args=_kim_consent
+        "/api/v1/consents/{id}",
+        expect=api_expect(owners=NAMED, also=DPO_SEES_ALL),
+        path_args=_consent,
+    ),
+    "POST /api/v1/consents/{id}/give": api_op(
+        "/api/v1/consents/{id}/give",
+        method="POST",
+        expect=api_expect(owners=(OWN,)),
+        path_args=lambda world: {"id": world.requested_consent.pk},
+        data=lambda world: {"no_scan_reason": "Signed on paper; the scan follows."},
+    ),
+    "POST /api/v1/consents/{id}/refuse": api_op(
+        "/api/v1/consents/{id}/refuse",
+        method="POST",
+        expect=api_expect(owners=(OWN,)),
+        path_args=lambda world: {"id": world.requested_consent.pk},
+    ),
+    "POST /api/v1/consents/{id}/confirm": api_op(
+        "/api/v1/consents/{id}/confirm",
+        method="POST",
+        expect=api_expect(owners=(OWN,)),
+        path_args=lambda world: {"id": world.confirmable_consent.pk},
     ),
     "POST /api/v1/consents/{id}/withdraw": api_op(
         "/api/v1/consents/{id}/withdraw",
         method="POST",
-        allowed=CASEWORK,
-        ok=422,
-        path_args=_kim_consent,
+        expect=api_expect(owners=NAMED),
+        path_args=_consent,
+        data=lambda world: {"reason": "The family asked for it."},
     ),
-    "GET /api/v1/legal-bases": api_op("/api/v1/legal-bases", allowed=CONSENT_READERS),
+    # --- legal bases and audit -----------------------------------------------------------------
+    "GET /api/v1/legal-bases": api_op(
+        "/api/v1/legal-bases", expect=api_expect(roles=CONSENT_READERS)
+    ),
     "POST /api/v1/legal-bases": api_op(
-        "/api/v1/legal-bases", method="POST", allowed=("dpo",), ok=422
+        "/api/v1/legal-bases",
+        method="POST",
+        expect=api_expect(ok=201, roles=DPO),
+        data=lambda world: SGB_II,
     ),
     "PATCH /api/v1/legal-bases/{id}": api_op(
         "/api/v1/legal-bases/{id}",
         method="PATCH",
-        allowed=("dpo",),
-        ok=422,
-        path_args=_legal_basis,
+        expect=api_expect(roles=DPO),
+        path_args=_basis,
+        data=lambda world: {"note": "Checked by the DPO."},
     ),
-    "GET /api/v1/audit": api_op("/api/v1/audit", allowed=("dpo",)),
+    "GET /api/v1/audit": api_op(
+        "/api/v1/audit",
+        expect=api_expect(roles=DPO),
+        query=lambda world: f"person={world.person.public_id}",
+    ),
 }

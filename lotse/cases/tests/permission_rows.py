@@ -1,54 +1,48 @@
 """Permission-matrix rows of the journal pages.
 
-Persons and entries belong to the acting user's own agency (KIM for those without one), so a
-404 for coordinators, the DPO and administrators comes from their missing capability.
+The person and the work note belong to the acting agency or to the Jugendamt, which shares
+identity and work by consent or legal basis, or nothing. A shared person's journal shows the
+shared note; the Jugendamt's health and entrusted notes never show (tests/matrix.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from lotse.accounts.models import Agency, User
-from lotse.cases.models import JournalEntry
-from lotse.consent.categories import DataCategory
-from lotse.people.models import Person
-from lotse.people.tests.factories import PersonFactory
-from tests.matrix import Context, Row, page
+from django.utils import timezone
 
-CASEWORK = ("caseworker", "team_lead")
+from tests.matrix import VISIBLE, Row, World, expect, page
 
 
-def _agency(ctx: Context) -> Agency:
-    membership = ctx.user.primary_membership() if ctx.user is not None else None
-    if membership is not None:
-        return membership.agency
-    agency: Agency = ctx.fixture("agencies").kim
-    return agency
+def _person(world: World) -> dict[str, Any]:
+    return {"public_id": world.person.public_id}
 
 
-def _person(ctx: Context) -> Person:
-    person: Person = PersonFactory.create(owner_agency=_agency(ctx))
-    return person
-
-
-def _public_id(ctx: Context) -> dict[str, Any]:
-    return {"public_id": _person(ctx).public_id}
-
-
-def _entry(ctx: Context) -> dict[str, Any]:
-    author: User = ctx.user or ctx.fixture("anna")
-    entry = JournalEntry.objects.create(
-        subject=_person(ctx),
-        owner_agency=_agency(ctx),
-        category=DataCategory.HOUSING,
-        text="Looked at a flat together.",
-        author=author,
-    )
-    return {"pk": entry.pk}
+def _talk(world: World) -> dict[str, Any]:
+    return {
+        "kind": "talk",
+        "category": "work",
+        "text": "Called about the language course.",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
 
 
 PAGES: dict[str, Row] = {
-    "cases:person_journal": page("cases:person_journal", allowed=CASEWORK, kwargs=_public_id),
-    "cases:entry_create": page("cases:entry_create", allowed=CASEWORK, kwargs=_public_id),
-    "cases:entry_detail": page("cases:entry_detail", allowed=CASEWORK, kwargs=_entry),
+    "cases:person_journal": page(
+        "cases:person_journal", expect=expect(owners=VISIBLE), kwargs=_person
+    ),
+    "cases:entry_create": page("cases:entry_create", expect=expect(owners=VISIBLE), kwargs=_person),
+    # A note of one's own about a person one may see: the shared write the journal allows.
+    "cases:entry_create POST": page(
+        "cases:entry_create",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_person,
+        data=_talk,
+    ),
+    "cases:entry_detail": page(
+        "cases:entry_detail",
+        expect=expect(owners=VISIBLE),
+        kwargs=lambda world: {"pk": world.entry.pk},
+    ),
 }

@@ -1,116 +1,131 @@
 """Permission-matrix rows of the consent pages, the legal-basis register and emergency access.
 
-Persons and consents are built in the acting user's own agency (KIM for those without one),
-so a 404 for coordinators and administrators comes from their missing capability, not from a
-foreign record.
+A consent is need-to-know: the agency that recorded it, the agencies it names and the DPO see
+it; an agency that merely sees the person (legal-basis case) does not. Only the recorder marks
+a consent given or refused; a disclosing agency confirms; a party withdraws.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from lotse.accounts.models import Agency, Membership, User
 from lotse.consent.categories import DataCategory
-from lotse.consent.models import ConsentDeclaration, ConsentPurpose, LegalBasis
-from lotse.consent.services import consent_record
-from lotse.consent.tests.factories import given_consent
-from lotse.people.models import Person
-from lotse.people.tests.factories import PersonFactory
-from tests.matrix import Context, Row, page
+from lotse.consent.form import FORM_VERSION
+from lotse.consent.models import ConsentDeclaration
+from tests.matrix import BY_CONSENT, CASEWORK, OWN, OWNERS, VISIBLE, Row, World, expect, page
 
-CASEWORK = ("caseworker", "team_lead")
-CONSENT_READERS = (*CASEWORK, "dpo")
+DPO = ("dpo",)
+NAMED = (OWN, BY_CONSENT)  # the owner cases in which the consent names the acting agency
+DPO_SEES_ALL = {"dpo": OWNERS}
 
 
-def _agency(ctx: Context) -> Agency:
-    membership = ctx.user.primary_membership() if ctx.user is not None else None
-    if membership is not None:
-        return membership.agency
-    agency: Agency = ctx.fixture("agencies").kim
-    return agency
+def _person(world: World) -> dict[str, Any]:
+    return {"public_id": world.person.public_id}
 
 
-def _person(ctx: Context) -> Person:
-    cached: Person | None = getattr(ctx, "_consent_person", None)
-    if cached is None:
-        cached = PersonFactory.create(owner_agency=_agency(ctx))
-        ctx._consent_person = cached  # type: ignore[attr-defined]
-    return cached
+def _consent(world: World) -> dict[str, Any]:
+    return {"pk": world.consent.pk}
 
 
-def _public_id(ctx: Context) -> dict[str, Any]:
-    return {"public_id": _person(ctx).public_id}
-
-
-def _consent_id(ctx: Context) -> int:
-    """A given consent recorded by anna (KIM) on a KIM person: KIM and the DPO see it."""
-    anna: User = ctx.fixture("anna")
-    membership: Membership | None = anna.primary_membership()
-    assert membership is not None
-    agencies = ctx.fixture("agencies")
-    person = PersonFactory.create(owner_agency=agencies.kim)
-    consent = consent_record(
-        subject=person,
-        data=given_consent(
-            recipient_agencies=[agencies.jobcenter],
-            categories=[DataCategory.IDENTITY],
-            purpose=ConsentPurpose.CASE_MANAGEMENT,
-        ),
-        membership=membership,
-        actor=anna,
-    )
-    return consent.pk
-
-
-def _scanned_consent_id(ctx: Context) -> int:
-    """Like ``_consent_id``, with a scan of the signed form (stored in a temporary folder)."""
-    ctx.fixture("settings").MEDIA_ROOT = ctx.fixture("tmp_path")
-    consent = ConsentDeclaration.objects.get(pk=_consent_id(ctx))
+def _scanned(world: World) -> dict[str, Any]:
+    world.fixture("settings").MEDIA_ROOT = world.fixture("tmp_path")
+    consent: ConsentDeclaration = world.consent
     consent.signed_form.save("signed.pdf", ContentFile(b"%PDF-1.4\n%signed\n"))
-    return consent.pk
+    return {"pk": consent.pk}
 
 
-def _basis(ctx: Context) -> dict[str, Any]:
-    basis = LegalBasis.objects.create(
-        from_kind=Agency.Kind.JOBCENTER,
-        to_kind=Agency.Kind.INTEGRATION_OFFICE,
-        categories=[DataCategory.WORK],
-        citation="§ 50 SGB II",
-    )
-    return {"pk": basis.pk}
+def _new_consent(world: World) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "status": "requested",
+        "given_by": "subject",
+        "recipient_agencies": [world.agencies.caritas.pk],
+        "disclosing_agencies": [world.agency.pk],
+        "categories": [DataCategory.IDENTITY],
+        "purpose": "case_management",
+        "valid_from": today.isoformat(),
+        "valid_until": (today + timedelta(days=730)).isoformat(),
+        "form_language": "de",
+        "form_version": FORM_VERSION,
+    }
 
 
 PAGES: dict[str, Row] = {
-    "consent:register": page("consent:register", allowed=("dpo",)),
+    "consent:register": page("consent:register", expect=expect(roles=DPO)),
     "consent:detail": page(
-        "consent:detail", allowed=CONSENT_READERS, kwargs=lambda ctx: {"pk": _consent_id(ctx)}
+        "consent:detail", expect=expect(owners=NAMED, also=DPO_SEES_ALL), kwargs=_consent
     ),
     "consent:withdraw": page(
         "consent:withdraw",
         method="POST",
-        ok=302,
-        allowed=CASEWORK,
-        kwargs=lambda ctx: {"pk": _consent_id(ctx)},
-        data=lambda ctx: {"reason": "The family asked for it."},
+        expect=expect(ok=302, owners=NAMED),
+        kwargs=_consent,
+        data=lambda world: {"reason": "The family asked for it."},
+        note="a recipient is a party: it may take the family's withdrawal",
+    ),
+    "consent:give": page(
+        "consent:give",
+        method="POST",
+        expect=expect(ok=302, owners=(OWN,)),
+        kwargs=lambda world: {"pk": world.requested_consent.pk},
+        data=lambda world: {"no_scan_reason": "Signed on paper; the scan follows."},
+        note="only the recording agency decides; a recipient gets 404",
+    ),
+    "consent:refuse": page(
+        "consent:refuse",
+        method="POST",
+        expect=expect(ok=302, owners=(OWN,)),
+        kwargs=lambda world: {"pk": world.requested_consent.pk},
+    ),
+    "consent:confirm": page(
+        "consent:confirm",
+        method="POST",
+        expect=expect(ok=302, owners=(OWN,)),
+        kwargs=lambda world: {"pk": world.confirmable_consent.pk},
+        note="own: the acting agency is a discloser of another agency's consent",
     ),
     "consent:print_form": page(
         "consent:print_form",
-        allowed=CASEWORK,
-        kwargs=lambda ctx: {"pk": _consent_id(ctx), "language": "ar"},
+        expect=expect(owners=NAMED),
+        kwargs=lambda world: {"pk": world.consent.pk, "language": "ar"},
     ),
-    # The scan: the recording agency's consent recorders (anna's KIM) and the DPO only.
+    # The scan: the recording agency's consent recorders (and disclosers) and the DPO only.
     "consent:signed_form": page(
-        "consent:signed_form",
-        allowed=CONSENT_READERS,
-        kwargs=lambda ctx: {"pk": _scanned_consent_id(ctx)},
+        "consent:signed_form", expect=expect(owners=(OWN,), also=DPO_SEES_ALL), kwargs=_scanned
     ),
-    "consent:person_register": page("consent:person_register", allowed=CASEWORK, kwargs=_public_id),
-    "consent:record": page("consent:record", allowed=CASEWORK, kwargs=_public_id),
-    "consent:break_glass": page("consent:break_glass", allowed=("team_lead",), kwargs=_public_id),
-    "consent:break_glass_review": page("consent:break_glass_review", allowed=("dpo",)),
-    "consent:legal_bases": page("consent:legal_bases", allowed=CONSENT_READERS),
-    "consent:legal_basis_create": page("consent:legal_basis_create", allowed=("dpo",)),
-    "consent:legal_basis_edit": page("consent:legal_basis_edit", allowed=("dpo",), kwargs=_basis),
+    "consent:person_register": page(
+        "consent:person_register", expect=expect(owners=VISIBLE), kwargs=_person
+    ),
+    "consent:record": page("consent:record", expect=expect(owners=VISIBLE), kwargs=_person),
+    "consent:record POST": page(
+        "consent:record",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_person,
+        data=_new_consent,
+        note="any agency that sees the person records; it opens only its own data",
+    ),
+    "consent:print_draft": page(
+        "consent:print_draft",
+        method="POST",
+        expect=expect(owners=VISIBLE),
+        kwargs=_person,
+        data=lambda world: {**_new_consent(world), "print_language": "fa"},
+    ),
+    # Looks the same for every ID, existing or not, visible or not.
+    "consent:break_glass": page(
+        "consent:break_glass", expect=expect(roles=("team_lead",)), kwargs=_person
+    ),
+    "consent:break_glass_review": page("consent:break_glass_review", expect=expect(roles=DPO)),
+    "consent:legal_bases": page("consent:legal_bases", expect=expect(roles=(*CASEWORK, "dpo"))),
+    "consent:legal_basis_create": page("consent:legal_basis_create", expect=expect(roles=DPO)),
+    "consent:legal_basis_edit": page(
+        "consent:legal_basis_edit",
+        expect=expect(roles=DPO),
+        kwargs=lambda world: {"pk": world.legal_basis.pk},
+    ),
 }

@@ -232,9 +232,11 @@ class AccessMachine(RuleBasedStateMachine):
         except Http404:
             assert agency.pk not in disclosing
         except ValidationError:
-            assert agency.pk in disclosing and (agency.pk not in pending or not live)
+            assert agency.pk in disclosing
+            assert agency.pk not in pending or not live
         else:
-            assert agency.pk in pending and live
+            assert agency.pk in pending
+            assert live
 
     @rule(data=st.data())
     def withdraw(self, data: st.DataObject) -> None:
@@ -268,9 +270,7 @@ class AccessMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def expire(self, data: st.DataObject) -> None:
         given = list(
-            ConsentDeclaration.objects.filter(status=ConsentDeclaration.Status.GIVEN).order_by(
-                "pk"
-            )
+            ConsentDeclaration.objects.filter(status=ConsentDeclaration.Status.GIVEN).order_by("pk")
         )
         if not given:
             return

@@ -44,7 +44,9 @@ def client_for(client_for: Any) -> Any:
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
 PERSON_PAGE_QUERIES = 25 + chain_lock_queries()  # with the journal panel of the cases app
-SEARCH_PAGE_QUERIES = 16 + chain_lock_queries()  # candidates, ranked names, full rows, persons shown
+SEARCH_PAGE_QUERIES = (
+    16 + chain_lock_queries()
+)  # candidates, ranked names, full rows, persons shown
 
 
 def _agency(user: Any) -> Any:
