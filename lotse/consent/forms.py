@@ -378,7 +378,8 @@ class FirewallNote:
 def chose_foreigners_authority(data: Any) -> bool:
     """Whether the Ausländerbehörde is among the chosen recipients (for the firewall note)."""
     raw = data.getlist("recipient_agencies") if hasattr(data, "getlist") else []
-    ids = {str(value) for value in raw if str(value).isdigit()}
+    # Ids a BIGINT can hold (18 digits) or none: a longer number is no agency, not a 500.
+    ids = {str(value) for value in raw if str(value).isdigit() and len(str(value)) <= 18}
     return bool(ids) and (
         Agency.objects.filter(pk__in=ids, kind=Agency.Kind.FOREIGNERS_AUTHORITY).exists()
     )

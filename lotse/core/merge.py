@@ -9,7 +9,7 @@ start when a model points at a person and its app does not say what happens on a
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.core import checks
@@ -18,7 +18,6 @@ from django.db import models
 PERSON_MODEL = "people.Person"
 
 
-@runtime_checkable
 class MovesPersonContent(Protocol):
     """An app's part of a merge: re-point its rows from ``merged_id`` to ``survivor_id``.
 
@@ -30,11 +29,18 @@ class MovesPersonContent(Protocol):
     def move_person_content(self, *, survivor_id: int, merged_id: int) -> dict[str, int]: ...
 
 
+def _hook(config: object) -> MovesPersonContent | None:
+    # Looked up each time, not by isinstance: ABCs cache isinstance answers per class.
+    hook = getattr(config, "move_person_content", None)
+    return config if callable(hook) else None  # type: ignore[return-value]
+
+
 def move_person_content(*, survivor_id: int, merged_id: int) -> dict[str, int]:
     moved: dict[str, int] = {}
     for config in apps.get_app_configs():
-        if isinstance(config, MovesPersonContent):
-            moved.update(config.move_person_content(survivor_id=survivor_id, merged_id=merged_id))
+        mover = _hook(config)
+        if mover is not None:
+            moved.update(mover.move_person_content(survivor_id=survivor_id, merged_id=merged_id))
     return {kind: count for kind, count in moved.items() if count}
 
 
@@ -63,7 +69,7 @@ def check_person_content_moves(app_configs: Any = None, **kwargs: Any) -> list[c
                 for name in _person_fields(model, person)
                 if f"{model._meta.label}.{name}" not in kept
             ]
-            if fields and not isinstance(config, MovesPersonContent):
+            if fields and _hook(config) is None:
                 errors.append(
                     checks.Error(
                         f"{', '.join(fields)} point at a person, but the app "

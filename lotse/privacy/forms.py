@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency
+from lotse.audit.models import AuditAction
 from lotse.consent.forms import KernForm, date_input
 from lotse.core.forms import PlausibleDateField, SafeModelChoiceField
 
@@ -31,6 +32,11 @@ class AuditFilterForm(KernForm):
         queryset=Agency.objects.none(),
         to_field_name="code",
         empty_label=_("all"),
+    )
+    action = forms.ChoiceField(
+        label=_("Kind of event"),
+        required=False,
+        choices=[("", _("all")), *AuditAction.choices],
     )
     since = PlausibleDateField(label=_("From"), required=False, widget=date_input())
     until = PlausibleDateField(label=_("Until"), required=False, widget=date_input())

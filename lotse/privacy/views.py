@@ -194,6 +194,7 @@ def _filters(form: AuditFilterForm) -> selectors.AuditFilter | None:
         agency=data["agency"],
         since=data["since"],
         until=data["until"],
+        action=data.get("action") or "",
     )
 
 
@@ -228,6 +229,7 @@ def audit(request: HttpRequest) -> HttpResponseBase:
             "query": params.urlencode(),
             "searched": filters is not None,
             "summary": error_summary(form),
+            "unusual": list(selectors.unusual_activity()),
         },
     )
 
