@@ -26,6 +26,7 @@ HEALTH_TEXT = "Asthma; the inhaler prescription runs out at the end of the month
 KIM = "Ressort Zuwanderung und Integration – KIM-Case-Management"
 ABH = "Ausländerbehörde Wuppertal"
 PUBLIC_ID = re.compile(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}")
+SIGNED_SCAN = b"%PDF-1.4\n% a scan of the form Ms Haddad signed\n%%EOF\n"
 
 
 def _english(page: Any, base_url: str) -> None:
@@ -87,7 +88,8 @@ def _consent_form(page: Any, *, recipient: str, categories: list[str]) -> None:
     page.wait_for_url(re.compile(r"/consent/p/P-[0-9A-Z-]+/new/$"))
     assert page.get_by_role("heading", name="Record consent").is_visible()
     decision = page.get_by_role("group", name="What did the person decide?")
-    assert _choice(decision, "Consent given").is_checked()
+    # Nothing counts as given before the family has signed: "asked for" is the default.
+    assert _choice(decision, "Asked for, not decided yet").is_checked()
     assert _choice(
         page.get_by_role("group", name="Who gives the consent?"), "the person themself"
     ).is_checked()
@@ -162,11 +164,25 @@ def test_confided_information_reaches_kim_only_on_consent_and_never_health(live_
     )
     page.get_by_label("Includes what the person confided to the Jugendamt").check()
     assert_accessible(page)
+    # The form is printed as filled in, before anything is saved, for the family to sign.
+    with page.expect_download() as printed:
+        page.get_by_role("button", name="Print in German and العربية").click()
+    assert printed.value.suggested_filename == f"consent-draft-{public_id}-ar.pdf"
+    assert page.url.endswith(f"/consent/p/{public_id}/new/")
     page.get_by_role("button", name="Save consent").click()
     page.wait_for_url(re.compile(r"/consent/\d+/$"))
     consent_url = page.url
     consent_no = consent_url.rstrip("/").rsplit("/", 1)[1]
     assert page.get_by_role("heading", name=f"Consent no. {consent_no}").is_visible()
+    assert page.get_by_test_id("consent-status").inner_text() == "requested"
+    assert page.get_by_test_id("subject").inner_text().startswith("Layla Haddad")
+    assert_accessible(page)
+    # Signed: the scan is uploaded, and only now does the consent count as given.
+    page.get_by_label("Signed form").set_input_files(
+        files=[{"name": "signed.pdf", "mimeType": "application/pdf", "buffer": SIGNED_SCAN}]
+    )
+    with page.expect_navigation(url=consent_url):
+        page.get_by_role("button", name="Consent given").click()
     assert page.get_by_test_id("consent-status").inner_text() == "given"
     assert page.get_by_test_id("recipients").inner_text() == KIM
     assert page.get_by_test_id("categories").inner_text() == (
@@ -205,7 +221,7 @@ def test_confided_information_reaches_kim_only_on_consent_and_never_health(live_
     ).click()
     page.wait_for_url(f"{base}/consent/p/{public_id}/")
     assert_accessible(page)
-    page.get_by_role("link", name=f"Consent no. {consent_no}").click()
+    page.get_by_role("link", name=f"Consent no. {consent_no}", exact=True).click()
     page.wait_for_url(consent_url)
     page.get_by_label("Reason for the withdrawal").fill("Ms Haddad withdrew her consent by phone.")
     with page.expect_navigation(url=consent_url):
@@ -247,5 +263,5 @@ def test_confided_information_reaches_kim_only_on_consent_and_never_health(live_
     assert "§ 88 Abs. 2 AufenthG" in summary.inner_text()
     assert_accessible(page)
     page.goto(f"{base}/consent/p/{public_id}/")
-    # Only the withdrawn consent: the refused one was never saved.
+    # Only the withdrawn consent: the one refused by the firewall was never saved.
     assert page.get_by_test_id("consent-row").count() == 1
