@@ -201,6 +201,25 @@ def _language_choices() -> list[tuple[str, str]]:
     return [(code, TEXTS[code].name) for code in LANGUAGES]
 
 
+def signed_form_field() -> forms.FileField:
+    return forms.FileField(
+        label=_("Signed form"),
+        required=False,
+        help_text=_("A scan or photo as PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+def no_scan_reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("No scan yet? Say why"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for “given” without a scan, e.g. “signed on paper, scan follows”."),
+    )
+
+
 class ConsentForm(KernForm):
     status = forms.ChoiceField(
         label=_("What did the person decide?"),
@@ -289,19 +308,8 @@ class ConsentForm(KernForm):
         label=_("Language of the form the person read"), choices=_language_choices
     )
     form_version = forms.CharField(label=_("Form version"), max_length=20)
-    signed_form = forms.FileField(
-        label=_("Signed form"),
-        required=False,
-        help_text=_("A scan or photo as PDF, JPEG or PNG, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
-    no_scan_reason = forms.CharField(
-        label=_("No scan yet? Say why"),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Needed for “given” without a scan, e.g. “signed on paper, scan follows”."),
-    )
+    signed_form = signed_form_field()
+    no_scan_reason = no_scan_reason_field()
 
     def __init__(
         self,
@@ -355,18 +363,8 @@ class ConsentForm(KernForm):
 class GiveForm(KernForm):
     """Mark a requested consent given: with the scan now, or the reason why there is none."""
 
-    signed_form = forms.FileField(
-        label=_("Signed form"),
-        required=False,
-        help_text=_("A scan or photo as PDF, JPEG or PNG, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
-    no_scan_reason = forms.CharField(
-        label=_("No scan yet? Say why"),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    signed_form = signed_form_field()
+    no_scan_reason = no_scan_reason_field()
 
 
 @dataclass(frozen=True)

@@ -533,38 +533,36 @@ def give(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, membership, consent, give_form=form)
 
 
-@require_POST
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, action: Any, text: str) -> HttpResponse:
+    """A consent action without input (refuse, confirm): done, or the reason why not."""
     membership = membership_with(request, Capability.RECORD_CONSENT)
     consent = _consent_or_404(request, membership, pk)
     try:
-        services.consent_refuse(
-            declaration=consent, membership=membership, actor=current_user(request)
-        )
+        action(declaration=consent, membership=membership, actor=current_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("consent:detail", pk=consent.pk)
-    return _done(request, membership, consent, _("Consent no. %(number)s is recorded as refused."))
+    return _done(request, membership, consent, text)
+
+
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        services.consent_refuse,
+        _("Consent no. %(number)s is recorded as refused."),
+    )
 
 
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """A disclosing agency has seen the signed form and accepts the consent."""
-    membership = membership_with(request, Capability.RECORD_CONSENT)
-    consent = _consent_or_404(request, membership, pk)
-    try:
-        services.consent_confirm(
-            declaration=consent, membership=membership, actor=current_user(request)
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("consent:detail", pk=consent.pk)
-    return _done(
+    return _decide(
         request,
-        membership,
-        consent,
+        pk,
+        services.consent_confirm,
         _("Your agency has confirmed consent no. %(number)s: it now releases your data too."),
     )
 
