@@ -345,9 +345,6 @@ class ConsentForm(KernForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("given_by") == ConsentDeclaration.GivenBy.SUBJECT:
-            # Typed, then "the person themself" chosen: the name belongs to no one here.
-            cleaned["guardian_name"] = ""
         if (
             cleaned.get("status") == ConsentDeclaration.Status.GIVEN
             and not cleaned.get("signed_form")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -293,7 +293,16 @@ def consent_record_many(
     """The same consent for several members of a household: one declaration per person, all
     saved or none. Errors name the member as ``members[<index>].<field>``."""
     declarations = []
+    # One signed sheet for everyone: each declaration keeps its own copy (the storage may
+    # move the uploaded file itself away when it saves the first).
+    _check_upload(signed_form)
+    scan = b"".join(signed_form.chunks()) if signed_form is not None else b""
     for index, (subject, data) in enumerate(subjects):
+        copy = (
+            SimpleUploadedFile(signed_form.name or "signed-form", scan)
+            if signed_form is not None
+            else None
+        )
         try:
             declarations.append(
                 consent_record(
@@ -301,7 +310,7 @@ def consent_record_many(
                     data=data,
                     membership=membership,
                     actor=actor,
-                    signed_form=signed_form,
+                    signed_form=copy,
                 )
             )
         except ValidationError as error:

@@ -102,7 +102,10 @@ def _denied(request: HttpRequest, membership: Membership, target: Any, **detail:
 
 
 def _consent_data(form: ConsentForm) -> services.ConsentData:
+    """The declaration for the person the form is about. The guardian's name goes with it
+    only if a guardian consents for this person (it may be typed for the children alone)."""
     data = form.cleaned_data
+    by_guardian = data["given_by"] == ConsentDeclaration.GivenBy.GUARDIAN
     return services.ConsentData(
         recipient_agencies=list(data["recipient_agencies"]),
         disclosing_agencies=list(data["disclosing_agencies"]),
@@ -110,7 +113,7 @@ def _consent_data(form: ConsentForm) -> services.ConsentData:
         purpose=data["purpose"],
         purpose_text=data["purpose_text"],
         given_by=data["given_by"],
-        guardian_name=data["guardian_name"],
+        guardian_name=data["guardian_name"] if by_guardian else "",
         includes_entrusted=data["includes_entrusted"],
         valid_from=data["valid_from"],
         valid_until=data["valid_until"],
@@ -121,7 +124,7 @@ def _consent_data(form: ConsentForm) -> services.ConsentData:
     )
 
 
-def _for_member(data: services.ConsentData, member: Any) -> services.ConsentData:
+def _for_member(data: services.ConsentData, member: Any, guardian: str) -> services.ConsentData:
     """The same declaration for another household member: a child under 15 through the
     parent or guardian named on the form, everyone else themself."""
     age = member.age_on(timezone.localdate())
@@ -131,7 +134,7 @@ def _for_member(data: services.ConsentData, member: Any) -> services.ConsentData
         given_by=ConsentDeclaration.GivenBy.GUARDIAN
         if minor
         else ConsentDeclaration.GivenBy.SUBJECT,
-        guardian_name=data.guardian_name if minor else "",
+        guardian_name=guardian if minor else "",
         recipient_agencies=list(data.recipient_agencies),
         disclosing_agencies=list(data.disclosing_agencies),
     )
@@ -202,10 +205,14 @@ def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
     form, companions = _consent_form(request, membership, person)
     if request.method == "POST" and form.is_valid():
         data = _consent_data(form)
+        guardian = form.cleaned_data["guardian_name"]
         members = [companions[pid] for pid in form.cleaned_data.get("also_for", [])]
         try:
             declarations = services.consent_record_many(
-                subjects=[(person, data), *((m, _for_member(data, m)) for m in members)],
+                subjects=[
+                    (person, data),
+                    *((m, _for_member(data, m, guardian)) for m in members),
+                ],
                 membership=membership,
                 actor=current_user(request),
                 signed_form=form.cleaned_data["signed_form"] or None,

@@ -621,3 +621,135 @@ def test_legal_bases_and_review_queue_issue_a_fixed_number_of_queries(
         r"20 emergency accesses await your review",
         client.get(reverse("consent:break_glass_review")).content.decode(),
     )
+
+
+# --- the lifecycle in the interface (issue 5, item 9) -------------------------------------------
+
+
+def _family_of_three(user: User) -> tuple[Person, Person, Person]:
+    from lotse.people.services import HouseholdData, MemberData, household_register
+
+    head = _register(user, "Rana", "Aziz", born=date(1988, 3, 3))
+    child = _register(user, "Samir", "Aziz", born=date(2017, 6, 6))
+    teen = _register(user, "Lina", "Aziz", born=date(2010, 1, 1))
+    household_register(
+        household=HouseholdData(street="Hofaue 1"),
+        members=[
+            MemberData(person=None, role="head", existing=head),
+            MemberData(person=None, role="child", existing=child),
+            MemberData(person=None, role="child", existing=teen),
+        ],
+        membership=acting(user),
+        actor=user,
+    )
+    return head, child, teen
+
+
+def test_one_form_records_the_same_consent_for_several_household_members(
+    anna, agencies, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    head, child, teen = _family_of_three(anna)
+    client = client_for(anna)
+    url = reverse("consent:record", kwargs={"public_id": head.public_id})
+    page = client.get(url).content.decode()
+    assert "Samir Aziz" in page
+    assert "Lina Aziz" in page
+    scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 one sheet, three signatures")
+    form = _consent_form(
+        [agencies.jobcenter],
+        [DataCategory.IDENTITY],
+        guardian_name="Rana Aziz",
+        also_for=[child.public_id, teen.public_id],
+        signed_form=scan,
+    )
+    form.pop("no_scan_reason")
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    by_person = {c.subject_id: c for c in ConsentDeclaration.objects.all()}
+    assert set(by_person) == {head.pk, child.pk, teen.pk}
+    # The mother for herself; the 9-year-old through her; the 16-year-old himself (§ 36 SGB I).
+    assert (by_person[head.pk].given_by, by_person[head.pk].guardian_name) == ("subject", "")
+    assert (by_person[child.pk].given_by, by_person[child.pk].guardian_name) == (
+        "guardian",
+        "Rana Aziz",
+    )
+    assert by_person[teen.pk].given_by == "subject"
+    for consent in by_person.values():
+        assert consent.status == ConsentDeclaration.Status.GIVEN
+        assert consent.signed_form.read() == b"%PDF-1.4 one sheet, three signatures"
+
+
+def test_a_household_member_error_names_the_member_and_saves_nothing(anna, agencies, client_for):
+    head, child, _teen = _family_of_three(anna)
+    client = client_for(anna)
+    url = reverse("consent:record", kwargs={"public_id": head.public_id})
+    # No guardian named: the child under 15 cannot be included.
+    response = client.post(
+        url,
+        _consent_form([agencies.jobcenter], [DataCategory.IDENTITY], also_for=[child.public_id]),
+    )
+    assert response.status_code == 200
+    assert "For Samir Aziz: Name the parent or guardian." in response.content.decode()
+    assert not ConsentDeclaration.objects.exists()
+
+
+def test_a_requested_consent_is_given_later_with_the_scan_or_refused(anna, agencies, client_for):
+    person = _register(anna)
+    client = client_for(anna)
+    requested = client.post(
+        reverse("consent:record", kwargs={"public_id": person.public_id}),
+        _consent_form([agencies.jobcenter], [DataCategory.WORK], status="requested"),
+    )
+    assert requested.status_code == 302
+    consent = ConsentDeclaration.objects.get()
+    assert consent.status == ConsentDeclaration.Status.REQUESTED
+    assert not consent.grants.exists()
+    detail = client.get(reverse("consent:detail", kwargs={"pk": consent.pk})).content.decode()
+    assert "The family has decided" in detail
+    give = reverse("consent:give", kwargs={"pk": consent.pk})
+    missing = client.post(give, {})
+    assert 'href="#id_no_scan_reason"' in missing.content.decode()
+    assert (
+        client.post(give, {"no_scan_reason": "Signed at home; the scan follows."}).status_code
+        == 302
+    )
+    consent.refresh_from_db()
+    assert consent.status == ConsentDeclaration.Status.GIVEN
+    assert consent.grants.filter(active=True).exists()
+    # Decided once: no second decision, and no refusal of a given consent.
+    again = client.post(reverse("consent:refuse", kwargs={"pk": consent.pk}), follow=True)
+    assert "Only a requested consent can be refused." in again.content.decode()
+
+
+def test_the_printable_form_is_available_before_saving(anna, agencies, client_for):
+    person = _register(anna)
+    client = client_for(anna)
+    response = client.post(
+        reverse("consent:print_draft", kwargs={"public_id": person.public_id}),
+        {
+            **_consent_form([agencies.jobcenter], [DataCategory.WORK]),
+            "print_language": "ar",
+        },
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert not ConsentDeclaration.objects.exists()
+    event = AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED).latest("pk")
+    assert event.detail["section"] == "consent_draft"
+    # What the form says must be right before it is printed: the errors are named.
+    wrong = client.post(
+        reverse("consent:print_draft", kwargs={"public_id": person.public_id}),
+        {"print_language": "ar"},
+    )
+    assert wrong.status_code == 200
+    assert 'href="#id_recipient_agencies"' in wrong.content.decode()
+
+
+def test_the_own_agency_is_never_offered_as_recipient(anna, agencies, client_for):
+    person = _register(anna)
+    page = client_for(anna).get(reverse("consent:record", kwargs={"public_id": person.public_id}))
+    choices = page.content.decode().split('id="id_recipient_agencies"')[1].split("</fieldset>")[0]
+    assert f'value="{agencies.kim.pk}"' not in choices
+    assert f'value="{agencies.jobcenter.pk}"' in choices
