@@ -15,7 +15,7 @@ help:
 	@echo "make demo   - install, load the demo city and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test   - lint, types, migrations and translations checks, the whole test suite"
 	@echo "make bench  - performance measurements, printed as a table"
-	@echo "make fuzz   - property tests with many more examples"
+	@echo "make fuzz   - property tests with many more examples, schemathesis over the API"
 	@echo "make messages - update the translation catalogues after changing texts"
 
 # --- installation (stamp files make a second run take seconds) ---------------------------------
@@ -59,8 +59,10 @@ migrations-check: $(VENV)/.installed
 translations-check: $(VENV)/.installed
 	LOTSE_ENV=test $(LOTSE) check_translations
 
+# Two workers (the machine's cores); PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check translations-check pytest
 
@@ -74,9 +76,13 @@ bench: install
 		LOTSE_ENV=test LOTSE_TEST_DATABASE_URL=$(BENCH_POSTGRES_URL) $(LOTSE) bench; \
 	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: measured on SQLite only."; fi
 
+# The property tests with the hypothesis profile "fuzz", then schemathesis over every API
+# operation with FUZZ_EXAMPLES examples each (tests/fuzz, marker "fuzz"; not in `make test`).
+FUZZ_EXAMPLES ?= 500
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) \
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m "not browser and not fuzz" -q -p no:cacheprovider $(PYTEST_ARGS) \
 		$$(grep -rl --include='test_*.py' -e '@given' -e 'RuleBasedStateMachine' lotse tests)
+	LOTSE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -m fuzz -q -p no:cacheprovider -n 2 $(PYTEST_ARGS) tests/fuzz
 
 clean:
 	rm -rf $(VENV) node_modules var locale/.compiled

@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from lotse.accounts import selectors
 from lotse.accounts.models import Membership
 
-from .schemas import ListOut
+from .schemas import CheckedInput, ListOut
 
 router = Router(tags=["accounts"])
 
@@ -27,7 +27,7 @@ class MeOut(Schema):
     capabilities: list[str]
 
 
-class Page(Schema):
+class Page(CheckedInput):
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)
 

@@ -53,7 +53,7 @@ from .auth import acting_membership as _membership
 from .auth import acting_user as _actor
 from .auth import requires
 from .people import ERRORS, MAX_OFFSET, MAX_PAGE, InputSchema, Page, invalid_input_as_422
-from .schemas import ListOut, ObjectId
+from .schemas import CheckedInput, ListOut, ObjectId
 
 router = Router(tags=["access"])
 
@@ -661,7 +661,7 @@ def _day_or_time(value: Any) -> Any:
     return parsed
 
 
-class AuditQuery(Schema):
+class AuditQuery(CheckedInput):
     person: str = Field("", description="Events concerning this person (Lotse ID).")
     user: str = Field("", description="Events of this user (username).")
     agency: str = Field("", description="Events of users acting for this agency (code).")

@@ -51,7 +51,7 @@ from lotse.people.validation import country_codes
 from .auth import acting_membership as _membership
 from .auth import acting_user as _actor
 from .auth import requires
-from .schemas import ErrorOut, ListOut
+from .schemas import CheckedInput, ErrorOut, ListOut, LotseId, storable
 
 router = Router(tags=["people"])
 
@@ -109,7 +109,7 @@ def _field_error(loc: Sequence[str | int], message: str) -> ValidationError:
 # --- schemas ----------------------------------------------------------------------------------
 
 
-class InputSchema(Schema):
+class InputSchema(CheckedInput):
     # A misspelt field must not be dropped silently: the data would be lost without a word.
     model_config = ConfigDict(extra="forbid")
 
@@ -265,13 +265,13 @@ class InvalidOut(Schema):
 ERRORS: dict[int, Any] = {404: ErrorOut, 422: InvalidOut}
 
 
-class PersonQuery(Schema):
+class PersonQuery(CheckedInput):
     q: str = Field("", description="Any spelling, native script, birth year or Lotse ID.")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class Page(Schema):
+class Page(CheckedInput):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -338,7 +338,7 @@ class MemberIn(InputSchema):
         # Chosen by the shape of the input, so errors of a new person point at its fields
         # (members.0.person.family_name) instead of listing every branch of the union.
         if isinstance(value, str):
-            return value
+            return str(storable(value))  # this validator wraps the base's check
         if isinstance(value, dict):
             return PersonIn.model_validate(value)
         raise ValueError(_("Give the Lotse ID of a known person or a new person."))
@@ -642,7 +642,7 @@ def person_duplicate_check(request: HttpRequest, payload: DuplicateCheckIn) -> D
     auth=requires(Capability.READ_CASE_CONTENT),
     summary="A person",
 )
-def person_detail(request: HttpRequest, id: str) -> PersonOut:
+def person_detail(request: HttpRequest, id: LotseId) -> PersonOut:
     membership = _membership(request)
     person = selectors.person_get(membership=membership, public_id=id)
     _view_recorded(request, AuditAction.PERSON_VIEWED, person)
@@ -657,7 +657,7 @@ def person_detail(request: HttpRequest, id: str) -> PersonOut:
 )
 def person_patch(
     request: HttpRequest,
-    id: str,
+    id: LotseId,
     payload: PersonPatch,
 ) -> PersonOut | Status[StaleOut]:
     """Only the fields sent change, all in one step: an error in any of them saves nothing.
@@ -715,7 +715,7 @@ def person_patch(
 )
 def residence_status_list(
     request: HttpRequest,
-    id: str,
+    id: LotseId,
 ) -> dict[str, Any]:
     membership = _membership(request)
     person = selectors.person_get(membership=membership, public_id=id)
@@ -744,7 +744,7 @@ def residence_status_list(
 )
 def residence_status_create(
     request: HttpRequest,
-    id: str,
+    id: LotseId,
     payload: ResidenceIn,
 ) -> Status[ResidenceOut]:
     membership = _membership(request)
@@ -848,7 +848,7 @@ def household_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
     auth=requires(Capability.READ_CASE_CONTENT),
     summary="A household with its members",
 )
-def household_detail(request: HttpRequest, id: str) -> HouseholdOut:
+def household_detail(request: HttpRequest, id: LotseId) -> HouseholdOut:
     membership = _membership(request)
     household = selectors.household_get(membership=membership, public_id=id)
     members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]

@@ -41,6 +41,25 @@ def _bad_character(value: str, *, multiline: bool) -> str | None:
     return None
 
 
+def unstorable_character(value: str) -> str | None:
+    """The first character of ``value`` that no database may be asked about, if any: NUL
+    (PostgreSQL refuses it in every text, even in a look-up) and lone UTF-16 surrogates (JSON
+    ``"\\udc00"``; no UTF-8 encoding exists for them). The API refuses them in every string
+    it is sent — IDs and codes too, which are only looked up and never pass
+    :func:`clean_text` (that refuses these and every other control character)."""
+    for char in value:
+        if char == "\x00" or "\ud800" <= char <= "\udfff":
+            return char
+    return None
+
+
+def bad_character_message(char: str) -> str:
+    return _(
+        "Contains an invisible control character (U+%(code)04X) that cannot be "
+        "shown or printed; type the text again without it."
+    ) % {"code": ord(char)}
+
+
 def clean_text(
     value: str | None,
     *,
@@ -57,15 +76,7 @@ def clean_text(
         return ""
     bad = _bad_character(text, multiline=multiline)
     if bad is not None:
-        raise ValidationError(
-            {
-                field: _(
-                    "Contains an invisible control character (U+%(code)04X) that cannot be "
-                    "shown or printed; type the text again without it."
-                )
-                % {"code": ord(bad)}
-            }
-        )
+        raise ValidationError({field: bad_character_message(bad)})
     if len(text) > max_length:
         raise ValidationError(
             {
