@@ -54,10 +54,7 @@ def subject_get(*, membership: Membership | None, public_id: str, for_consent: b
 
 
 def subject_visible(*, membership: Membership | None, subject_id: int) -> bool:
-    if not policy.may_read_content(membership):
-        return False
-    assert membership is not None  # noqa: S101 - narrowed by may_read_content
-    return _persons_visible_to(membership).filter(pk=subject_id).exists()
+    return subject_id in visible_subject_ids(membership=membership, subject_ids={subject_id})
 
 
 def subject_id_for(public_id: str) -> int | None:

@@ -270,6 +270,8 @@ def household_register(
             if member.existing is not None:
                 person = member.existing
             elif member.person is not None:
+                # A new member lives where the household lives, unless the row says otherwise.
+                member.person.district = member.person.district or entity.district
                 person = _create_person(data=member.person, membership=membership, actor=actor)
             else:
                 raise ValidationError({"person": _("Give a person.")})
@@ -561,6 +563,8 @@ def person_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
 
 @transaction.atomic
 def person_merge_revert(*, merge: PersonMerge, membership: Membership, actor: User) -> None:
+    access.require_own_person(membership, merge.survivor)
+    access.require_own_person(membership, merge.merged)
     _decide(merge, state=PersonMerge.State.REVERTED, actor=actor)
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
     record(
