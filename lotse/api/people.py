@@ -446,9 +446,10 @@ def _person_out(person: Person, membership: Membership, basis: str | None = None
     )
 
 
-def _persons_out(persons: Sequence[Person], membership: Membership) -> list[PersonOut]:
+def _persons_out(
+    persons: Sequence[Person], membership: Membership, decisions: dict[Any, policy.Decision]
+) -> list[PersonOut]:
     _with_languages(persons, membership)
-    decisions = policy.explain_many(membership, list(persons))
     return [_person_out(person, membership, decisions[person.pk].basis) for person in persons]
 
 
@@ -540,6 +541,7 @@ def _view_recorded(
     *,
     items: Sequence[Person] = (),
     subjects: Iterable[int] = (),
+    decisions: dict[Any, policy.Decision] | None = None,
     **detail: Any,
 ) -> None:
     """Audit a read through the one read path (``consent.reads``), as the pages do."""
@@ -554,6 +556,7 @@ def _view_recorded(
         target=target,
         items=items,
         subjects=subjects,
+        decisions=decisions,
         basis=basis,
         **detail,
     )
@@ -600,8 +603,11 @@ def person_list(request: HttpRequest, query: Query[PersonQuery]) -> dict[str, An
         persons = list(queryset[query.offset : end])
         count = selectors.person_count(membership=membership)
         mode = "list"
-    items = _persons_out(persons, membership)
-    _view_recorded(request, AuditAction.PERSON_SEARCHED, items=persons, mode=mode)
+    decisions = policy.explain_many(membership, persons)
+    items = _persons_out(persons, membership, decisions)
+    _view_recorded(
+        request, AuditAction.PERSON_SEARCHED, items=persons, decisions=decisions, mode=mode
+    )
     return {"items": items, "count": count}
 
 
