@@ -44,7 +44,7 @@ from lotse.consent.services import (
     consent_withdraw,
     legal_basis_save,
 )
-from lotse.core.dates import EARLIEST_YEAR, LATEST_YEAR, aware, in_range, start_of
+from lotse.core.dates import EARLIEST_YEAR, LATEST_YEAR, in_range
 from lotse.people import selectors as people
 from lotse.people.models import Person
 from lotse.privacy import selectors as audit_selectors
@@ -331,6 +331,7 @@ def _consents_out(
 
 
 def _consent_out(consent: ConsentDeclaration, identity_visible: bool) -> ConsentOut:
+    confirmed = consent_rules.confirmed_ids(consent)
     return ConsentOut(
         id=consent.pk,
         subject=consent.subject.public_id,
@@ -339,9 +340,7 @@ def _consent_out(consent: ConsentDeclaration, identity_visible: bool) -> Consent
         recording_agency=consent.recording_agency.code,
         disclosing_agencies=sorted(a.code for a in consent.disclosing_agencies.all()),
         confirmed_disclosing_agencies=sorted(
-            a.code
-            for a in consent.disclosing_agencies.all()
-            if a.pk in consent_rules.confirmed_ids(consent)
+            a.code for a in consent.disclosing_agencies.all() if a.pk in confirmed
         ),
         recipient_agencies=sorted(a.code for a in consent.recipient_agencies.all()),
         categories=list(consent.categories),
@@ -711,7 +710,7 @@ def _audit_filter(query: AuditQuery) -> audit_selectors.AuditFilter:
     if (
         query.since is not None
         and query.until is not None
-        and _bound(query.until) < _bound(query.since)
+        and audit_selectors.lower_bound(query.until) < audit_selectors.lower_bound(query.since)
     ):
         raise _query_error("until", _("The end lies before the start."))
     return audit_selectors.AuditFilter(
@@ -722,10 +721,6 @@ def _audit_filter(query: AuditQuery) -> audit_selectors.AuditFilter:
         until=query.until,
         action=query.action.strip(),
     )
-
-
-def _bound(value: date | datetime) -> datetime:
-    return aware(value) if isinstance(value, datetime) else start_of(value)
 
 
 @router.get(

@@ -145,8 +145,8 @@ def _record_page(
     membership: Membership,
     person: Any,
     form: ConsentForm,
+    companions: dict[str, Any],
     chosen: Any,
-    status: int = 200,
 ) -> HttpResponse:
     # The page names the person (and household members to choose): a read of identity.
     _viewed(
@@ -154,7 +154,7 @@ def _record_page(
         membership,
         action=AuditAction.PERSON_VIEWED,
         target=person,
-        subjects=[pk for pk, _label in _companion_ids(form)],
+        subjects=[member.pk for member in companions.values()],
         section="consent_form",
     )
     return render(
@@ -170,12 +170,7 @@ def _record_page(
             "dpo": dpo_contact(),
             "print_languages": [(code, TEXTS[code].name) for code in LANGUAGES],
         },
-        status=status,
     )
-
-
-def _companion_ids(form: ConsentForm) -> list[tuple[int, str]]:
-    return list(getattr(form, "companion_ids", []))
 
 
 def _consent_form(
@@ -193,7 +188,6 @@ def _consent_form(
         agency=membership.agency,
         household_members=choices,
     )
-    form.companion_ids = [(m.pk, pid) for pid, m in companions.items()]  # type: ignore[attr-defined]
     return form, companions
 
 
@@ -234,7 +228,7 @@ def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("consent:detail", pk=declarations[0].pk)
     # htmx asks again when recipients are ticked: the firewall note follows the choice.
     chosen = request.POST if request.method == "POST" else request.GET
-    return _record_page(request, membership, person, form, chosen)
+    return _record_page(request, membership, person, form, companions, chosen)
 
 
 def _member_errors(form: ConsentForm, error: ValidationError, persons: list[Any]) -> None:
@@ -260,7 +254,7 @@ def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
     signs exactly this, and the consent is recorded afterwards."""
     membership = membership_with(request, Capability.RECORD_CONSENT)
     person = selectors.subject_get(membership=membership, public_id=public_id, for_consent=True)
-    form, _companions = _consent_form(request, membership, person)
+    form, companions = _consent_form(request, membership, person)
     language = str(request.POST.get("print_language", "de"))
     if language not in LANGUAGES:
         language = "de"
@@ -269,7 +263,7 @@ def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
     for name in ("no_scan_reason", "signed_form", "status"):
         form.errors.pop(name, None)
     if form.errors:
-        return _record_page(request, membership, person, form, request.POST, status=200)
+        return _record_page(request, membership, person, form, companions, request.POST)
     try:
         draft = services.consent_draft(
             subject=person,
@@ -279,7 +273,7 @@ def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     except ValidationError as error:
         apply_service_errors(form, error)
-        return _record_page(request, membership, person, form, request.POST)
+        return _record_page(request, membership, person, form, companions, request.POST)
     from .pdf import consent_form_pdf  # WeasyPrint loads only when a form is printed
 
     pdf = consent_form_pdf(draft.declaration, language, draft=(draft.recipients, draft.disclosing))
@@ -448,7 +442,6 @@ def _detail_page(
         if person_visible and membership.can(Capability.RECORD_CONSENT)
         else []
     )
-    agencies = {a.pk: a for a in [*consent.disclosing_agencies.all()]}
     confirmed = rules.confirmed_ids(consent)
     _viewed(request, membership, target=consent)
     return render(
@@ -461,7 +454,8 @@ def _detail_page(
             "categories": _category_labels(list(consent.categories)),
             "recipients": list(consent.recipient_agencies.all()),
             "disclosing": [
-                {"agency": agency, "confirmed": pk in confirmed} for pk, agency in agencies.items()
+                {"agency": agency, "confirmed": agency.pk in confirmed}
+                for agency in consent.disclosing_agencies.all()
             ],
             "person_visible": person_visible,
             "form_language": TEXTS[consent.form_language].name

@@ -61,7 +61,8 @@ class AuditFilter:
     action: str = ""
 
 
-def _lower(value: date | datetime) -> datetime:
+def lower_bound(value: date | datetime) -> datetime:
+    """The first moment a filter value means: a day from its start, a time as it is."""
     return aware(value) if isinstance(value, datetime) else start_of(value)
 
 
@@ -97,7 +98,7 @@ def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if filters.action:
         events = events.filter(action=filters.action)
     if filters.since is not None:
-        events = events.filter(occurred_at__gte=_lower(filters.since))
+        events = events.filter(occurred_at__gte=lower_bound(filters.since))
     if filters.until is not None:
         events = events.filter(_upper(filters.until))
     return events.order_by("-pk")
