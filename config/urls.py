@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("lotse.people.urls")),
     path("consent/", include("lotse.consent.urls")),
     path("journal/", include("lotse.cases.urls")),
+    path("cases/", include("lotse.cases.case_urls")),
     path("privacy/", include("lotse.privacy.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.health, name="health"),

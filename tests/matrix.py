@@ -32,8 +32,14 @@ from django.urls import reverse
 from lotse.accounts.models import Agency, User
 from lotse.accounts.roles import Role
 from lotse.accounts.tests.factories import acting, member
-from lotse.cases.models import JournalEntry
-from lotse.cases.services import journal_entry_create
+from lotse.cases.models import Assessment, Case, CaseAssignment, Goal, JournalEntry, Measure
+from lotse.cases.services import (
+    case_open,
+    case_participant_save,
+    goal_create,
+    journal_entry_create,
+    measure_create,
+)
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, LegalBasis
 from lotse.consent.services import consent_record
@@ -285,6 +291,80 @@ class World:
             members=[MemberData(person=None, role="head", existing=self.person)],
             membership=acting(self.author),
             actor=self.author,
+        )
+
+    @cached_property
+    def case(self) -> Case:
+        """The household's case, led by the owning agency. In the consent and legal-basis
+        cases the acting agency takes part (what it sees still follows the person's basis);
+        in the no-basis case it does not. The own case has the Jobcenter taking part too."""
+        case = case_open(
+            household=self.household, membership=acting(self.author), actor=self.author
+        )
+        joining = {
+            OWN: self.agencies.jobcenter,
+            BY_CONSENT: self.agency,
+            BY_LEGAL_BASIS: self.agency,
+        }.get(self.owner)
+        if joining is not None and joining.pk != case.lead_agency_id:
+            case_participant_save(
+                case=case,
+                agency=joining,
+                contact=None,
+                categories=[DataCategory.WORK],
+                membership=acting(self.author),
+                actor=self.author,
+                expected_version=case.version,
+            )
+            case.refresh_from_db()
+        # Scenery under the case: the Jugendamt's health assessment of the person.
+        Assessment.objects.create(
+            case=case,
+            subject=self.person,
+            owner_agency=self.agencies.jugendamt,
+            category=DataCategory.HEALTH,
+            author=self.ben,
+            domain="health",
+            need=3,
+            situation=SECRET_HEALTH,
+        )
+        return case
+
+    @cached_property
+    def goal(self) -> Goal:
+        """A goal of the owning agency for the person, with one measure."""
+        (goal,) = goal_create(
+            case=self.case,
+            subjects=[self.person],
+            domain="work",
+            text="Anerkennung des Abschlusses",
+            responsible_agency=self.owner_agency,
+            membership=acting(self.author),
+            actor=self.author,
+        )
+        return goal
+
+    @cached_property
+    def measure(self) -> Measure:
+        (measure,) = measure_create(
+            case=self.case,
+            goal_group=self.goal.group,
+            text="Unterlagen übersetzen lassen",
+            responsible_agency=self.owner_agency,
+            membership=acting(self.author),
+            actor=self.author,
+        )
+        return measure
+
+    @cached_property
+    def assignment(self) -> CaseAssignment:
+        """A caseworker of the acting agency assigned to the case as a team member."""
+        return CaseAssignment.objects.create(
+            case=self.case,
+            agency=self.agency,
+            user=self.own_caseworker,
+            kind=CaseAssignment.Kind.MEMBER,
+            assigned_by=self.own_caseworker,
         )
 
     @cached_property

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from lotse.audit.models import AuditAction
 
 from .access import current_user
-from .models import Agency, ApiToken, Membership, User
+from .models import Agency, ApiToken, Membership, Team, User
 from .services import (
     admin_change_record,
     admin_object_delete,
@@ -84,6 +84,7 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
+    fields = ["agency", "role", "team", "phone", "is_active"]
 
 
 @admin.register(User)
@@ -119,9 +120,17 @@ class UserAdmin(AuditedAdminMixin[User], DjangoUserAdmin[User]):
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdminMixin[Agency]):
-    list_display = ["name", "code", "kind", "is_public_body", "is_active"]
-    list_filter = ["kind", "is_public_body", "is_active"]
+    list_display = ["name", "code", "kind", "is_public_body", "need_to_know", "is_active"]
+    list_filter = ["kind", "is_public_body", "need_to_know", "is_active"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdminMixin[Team]):
+    list_display = ["name", "agency"]
+    list_filter = ["agency"]
+    search_fields = ["name", "agency__name"]
+    autocomplete_fields = ["agency"]
 
 
 @admin.register(ApiToken)

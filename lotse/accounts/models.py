@@ -51,6 +51,15 @@ class Agency(TimeStampedModel):
         help_text=_("Codes of the legal domains the agency works in."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    need_to_know = models.BooleanField(
+        _("only the assigned staff see case content"),
+        default=False,
+        help_text=_(
+            "The social secret holds inside the agency too (§ 35 SGB I): when set, the "
+            "agency's caseworkers see a family's content only while they are assigned to the "
+            "family's case; team leads see their team's cases."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -92,6 +101,26 @@ class User(AbstractUser):
         )
 
 
+class Team(TimeStampedModel):
+    """A team inside an agency: its team lead sees and assigns the cases of its members."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="teams", verbose_name=_("agency")
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="accounts_team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(TimeStampedModel):
     """The user acts for ``agency`` in ``role``; one user may hold several memberships."""
 
@@ -103,6 +132,21 @@ class Membership(TimeStampedModel):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("team"),
+    )
+    phone = models.CharField(
+        _("work phone"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Shown to the other agencies of a case as the number to call."),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -115,6 +159,10 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.agency.code} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.team is not None and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": _("The team belongs to another agency.")})
 
     @property
     def capabilities(self) -> frozenset[Capability]:

@@ -102,6 +102,12 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         "people:register",
     ),
     StartPageSection(
+        Capability.READ_CASE_CONTENT,
+        _("My families"),
+        _("The cases you lead or take part in, with what is due next and the last contact."),
+        "case:my_families",
+    ),
+    StartPageSection(
         Capability.WRITE_CASE_CONTENT,
         _("Record a talk"),
         _("Find the person, then note a talk, call, home visit or decision in two minutes."),
@@ -116,6 +122,7 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         Capability.VIEW_TEAM_WORK,
         _("Team overview"),
         _("See your team's open cases and overdue referrals and assign cases."),
+        "case:team",
     ),
     StartPageSection(
         Capability.BREAK_GLASS,

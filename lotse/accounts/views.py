@@ -13,6 +13,7 @@ from .middleware import SESSION_KEY
 from .models import Membership
 from .roles import START_PAGE_SECTIONS
 from .services import membership_switch
+from .start import start_panels
 
 
 class LoginView(auth_views.LoginView):
@@ -49,10 +50,11 @@ def start(request: HttpRequest) -> HttpResponse:
         .select_related("agency")
         .order_by("pk")
     )
+    panels = start_panels(request=request, membership=membership) if membership else []
     return render(
         request,
         "accounts/start.html",
-        {"sections": sections, "memberships": memberships},
+        {"sections": sections, "memberships": memberships, "panels": panels},
     )
 
 

@@ -172,7 +172,7 @@ def journal_entry_list(request: HttpRequest, query: Query[JournalQuery]) -> dict
         count=total.value,
     )
     return {
-        "items": [_entry_out(entry, decisions[entry.pk].basis) for entry in page],
+        "items": [_entry_out(entry, decisions.of(entry).basis) for entry in page],
         "count": total.value,
         "count_exact": total.exact,
     }

@@ -447,10 +447,10 @@ def _person_out(person: Person, membership: Membership, basis: str | None = None
 
 
 def _persons_out(
-    persons: Sequence[Person], membership: Membership, decisions: dict[Any, policy.Decision]
+    persons: Sequence[Person], membership: Membership, decisions: policy.Decisions
 ) -> list[PersonOut]:
     _with_languages(persons, membership)
-    return [_person_out(person, membership, decisions[person.pk].basis) for person in persons]
+    return [_person_out(person, membership, decisions.of(person).basis) for person in persons]
 
 
 def _households_out(households: Sequence[Household], membership: Membership) -> list[HouseholdOut]:
@@ -465,7 +465,7 @@ def _households_out(households: Sequence[Household], membership: Membership) -> 
 def _household_out(
     household: Household,
     membership: Membership,
-    decisions: dict[Any, policy.Decision] | None = None,
+    decisions: policy.Decisions | None = None,
 ) -> HouseholdOut:
     members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
     persons = [m.person for m in members]
@@ -481,7 +481,7 @@ def _household_out(
         version=household.version,
         members=[
             MemberOut(
-                person=_person_out(m.person, membership, decisions[m.person.pk].basis),
+                person=_person_out(m.person, membership, decisions.of(m.person).basis),
                 role=m.role,
             )
             for m in members
@@ -494,7 +494,7 @@ def _household_basis(
     household: Household,
     members: Sequence[HouseholdMember],
     membership: Membership,
-    decisions: dict[Any, policy.Decision] | None = None,
+    decisions: policy.Decisions | None = None,
 ) -> str:
     """A household is no compartmented item of its own: it is seen because the agency
     registered it, or through a member the agency may see."""
@@ -502,7 +502,7 @@ def _household_basis(
         return policy.Basis.OWN_AGENCY
     decisions = decisions or policy.explain_many(membership, [m.person for m in members])
     for member in members:
-        decision = decisions[member.person.pk]
+        decision = decisions.of(member.person)
         if decision.allowed:
             return decision.basis
     return ""
@@ -541,7 +541,7 @@ def _view_recorded(
     *,
     items: Sequence[Person] = (),
     subjects: Iterable[int] = (),
-    decisions: dict[Any, policy.Decision] | None = None,
+    decisions: policy.Decisions | None = None,
     **detail: Any,
 ) -> None:
     """Audit a read through the one read path (``consent.reads``), as the pages do."""

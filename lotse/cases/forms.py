@@ -8,10 +8,25 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lotse.accounts.models import Agency, Membership
+from lotse.accounts.roles import Capability
 from lotse.consent.categories import DataCategory
-from lotse.consent.forms import KernForm
+from lotse.core.forms import KernForm, PlausibleDateField, date_input
+from lotse.people.choices import District
+from lotse.people.validation import language_codes, language_name
 
-from .models import JournalEntry
+from .models import (
+    Assessment,
+    CameVia,
+    CaseAssignment,
+    ClosureReason,
+    Goal,
+    JournalEntry,
+    LifeDomain,
+    Measure,
+    Phase,
+)
+from .selectors import FamilyFilters, FamilySort
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -59,3 +74,302 @@ class JournalEntryForm(KernForm):
         if not self.is_bound:
             # Straight to typing; after an error the error summary takes the focus instead.
             self.fields["kind"].widget.attrs["autofocus"] = True
+
+
+# --- the case --------------------------------------------------------------------------------
+
+
+def _agency_choices(exclude: int | None = None) -> list[tuple[str, str]]:
+    agencies = Agency.objects.filter(is_active=True).order_by("name")
+    if exclude is not None:
+        agencies = agencies.exclude(pk=exclude)
+    return [(a.code, a.name) for a in agencies]
+
+
+def _caseworker_choices(agency_ids: list[int] | None = None) -> list[Any]:
+    """Caseworkers with case content, grouped by agency: "Jugendamt" → "Ben Bauer"."""
+    members = (
+        Membership.objects.filter(is_active=True, user__is_active=True, agency__is_active=True)
+        .select_related("user", "agency")
+        .order_by("agency__name", "user__last_name", "user__first_name")
+    )
+    if agency_ids is not None:
+        members = members.filter(agency_id__in=agency_ids)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    seen: set[tuple[int, int]] = set()
+    for m in members:
+        if not m.can(Capability.READ_CASE_CONTENT) or (m.agency_id, m.user_id) in seen:
+            continue
+        seen.add((m.agency_id, m.user_id))
+        groups.setdefault(m.agency.name, []).append((m.user.username, str(m.user)))
+    return [("", _("— nobody named yet —")), *groups.items()]
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared as one
+    field.choices = choices
+
+
+class CaseOpenForm(KernForm):
+    came_via = forms.ChoiceField(
+        label=_("How did the family come?"),
+        choices=CameVia.choices,
+        initial=CameVia.SELF,
+        widget=forms.RadioSelect,
+    )
+    referred_by = forms.ChoiceField(
+        label=_("Referred by"),
+        required=False,
+        help_text=_("Only when an agency sent the family."),
+    )
+    interpreter_language = forms.ChoiceField(
+        label=_("Interpreter needed for"),
+        required=False,
+        help_text=_("Leave empty when the talks can be held in German."),
+    )
+    urgent = forms.CharField(
+        label=_("Urgent matters"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What cannot wait (a deadline, an eviction, a health matter). Saved as a journal "
+            "entry for each household member, under each person's consent."
+        ),
+    )
+    urgent_category = forms.ChoiceField(
+        label=_("The urgent matters are about"),
+        choices=DataCategory.choices,
+        initial=DataCategory.CASE_PLAN,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "referred_by", [("", "—"), *_agency_choices()])
+        codes = sorted(language_codes(), key=language_name)
+        _set_choices(
+            self,
+            "interpreter_language",
+            [("", "—")] + [(code, language_name(code)) for code in codes],
+        )
+
+    def referring_agency(self) -> Agency | None:
+        code = self.cleaned_data.get("referred_by")
+        return Agency.objects.filter(code=code).first() if code else None
+
+
+class VersionForm(KernForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TransitionForm(VersionForm):
+    phase = forms.ChoiceField(label=_("Next phase"), choices=Phase.choices)
+    reason = forms.ChoiceField(
+        label=_("Why is the case closed?"),
+        choices=[("", "—"), *ClosureReason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        help_text=_("For the other agencies of the case; no personal details."),
+    )
+
+
+class ParticipantForm(VersionForm):
+    agency = forms.ChoiceField(label=_("Agency"))
+    contact = forms.ChoiceField(
+        label=_("Contact person"),
+        required=False,
+        help_text=_("The person the other agencies call. Must work for the agency chosen."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("What it will see of your agency's content"),
+        choices=DataCategory.choices,
+        initial=[DataCategory.CASE_PLAN],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Each needs a consent of every household member for case management or a legal "
+            "basis before the case can leave intake."
+        ),
+        error_messages={"required": _("Choose at least one kind of information.")},
+    )
+
+    def __init__(self, *args: Any, lead_agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "agency", [("", "—"), *_agency_choices(exclude=lead_agency_id)])
+        _set_choices(self, "contact", _caseworker_choices())
+
+
+class LeadForm(VersionForm):
+    user = forms.ChoiceField(label=_("New lead case manager"))
+
+    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "user", _caseworker_choices([agency_id])[1:])
+
+
+class AssignForm(KernForm):
+    user = forms.ChoiceField(label=_("Caseworker"))
+    kind = forms.ChoiceField(
+        label=_("As"),
+        choices=[
+            (CaseAssignment.Kind.MEMBER, CaseAssignment.Kind.MEMBER.label),
+            (CaseAssignment.Kind.SUBSTITUTE, CaseAssignment.Kind.SUBSTITUTE.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=CaseAssignment.Kind.MEMBER,
+    )
+    valid_from = PlausibleDateField(label=_("From"), required=False, widget=date_input())
+    valid_until = PlausibleDateField(
+        label=_("Until"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Needed for a substitute."),
+    )
+
+    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "user", _caseworker_choices([agency_id])[1:])
+
+
+class FamilyFilterForm(KernForm):
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False, choices=[("", _("all open cases")), *Phase.choices]
+    )
+    district = forms.ChoiceField(
+        label=_("District"), required=False, choices=[("", _("all")), *District.choices]
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (FamilySort.NEXT_DUE, _("next due item")),
+            (FamilySort.LAST_CONTACT, _("longest without contact")),
+            (FamilySort.PHASE, _("phase")),
+            (FamilySort.NAME, _("household")),
+        ],
+    )
+    unassigned = forms.BooleanField(label=_("Only cases nobody is assigned to"), required=False)
+
+    def filters(self, *, scope: str) -> FamilyFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return FamilyFilters(
+            phase=data.get("phase") or "",
+            district=data.get("district") or "",
+            overdue=bool(data.get("overdue")),
+            sort=data.get("sort") or FamilySort.NEXT_DUE,
+            scope=scope,
+            unassigned=bool(data.get("unassigned")) and scope == "team",
+        )
+
+
+# --- assessment, plan, case journal -------------------------------------------------------------
+
+
+class _CaseContentForm(KernForm):
+    """A form about persons of a case: the persons offered are the members the member sees."""
+
+    def __init__(
+        self,
+        *args: Any,
+        members: list[tuple[str, str]],
+        agencies: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("subjects", "person"):
+            if name in self.fields:
+                _set_choices(self, name, members)
+        if "responsible_agency" in self.fields:
+            _set_choices(self, "responsible_agency", [("", "—"), *agencies])
+
+
+class AssessmentForm(_CaseContentForm):
+    person = forms.ChoiceField(label=_("Person"))
+    domain = forms.ChoiceField(label=_("Life domain"), choices=LifeDomain.choices)
+    need = forms.TypedChoiceField(
+        label=_("Need for support"),
+        choices=Assessment.Need.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the need for support (0 to 3).")},
+    )
+    situation = forms.CharField(
+        label=_("Situation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    resources = forms.CharField(
+        label=_("Resources and strengths"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    assessed_on = PlausibleDateField(label=_("Assessed on"), widget=date_input())
+    entrusted = forms.BooleanField(
+        label=_("Confided in personal help (§ 65 SGB VIII)"), required=False
+    )
+
+
+class GoalForm(_CaseContentForm):
+    subjects = forms.MultipleChoiceField(
+        label=_("For whom"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    domain = forms.ChoiceField(label=_("Life domain"), choices=LifeDomain.choices)
+    text = forms.CharField(label=_("Goal"), max_length=500)
+    responsible_agency = forms.ChoiceField(label=_("Owned by"))
+    target_date = PlausibleDateField(label=_("Target date"), required=False, widget=date_input())
+
+
+class GoalEditForm(VersionForm):
+    text = forms.CharField(label=_("Goal"), max_length=500)
+    target_date = PlausibleDateField(label=_("Target date"), required=False, widget=date_input())
+    attainment = forms.TypedChoiceField(
+        label=_("Attainment"),
+        choices=[("", _("not rated yet")), *Goal.Attainment.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class MeasureForm(_CaseContentForm):
+    text = forms.CharField(label=_("Measure"), max_length=500)
+    responsible_agency = forms.ChoiceField(label=_("Done by"))
+    due_date = PlausibleDateField(label=_("Due by"), required=False, widget=date_input())
+
+
+class MeasureEditForm(VersionForm):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Measure.Status.choices, widget=forms.RadioSelect
+    )
+    due_date = PlausibleDateField(label=_("Due by"), required=False, widget=date_input())
+
+
+class CaseEntryForm(_CaseContentForm):
+    """Quick entry on the case page: everything reachable with the keyboard, defaults set."""
+
+    subjects = forms.MultipleChoiceField(
+        label=_("About"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("What was it?"), choices=JournalEntry.Kind.choices, initial=JournalEntry.Kind.TALK
+    )
+    category = forms.ChoiceField(
+        label=_("What is it about?"),
+        choices=DataCategory.choices,
+        initial=DataCategory.CASE_PLAN,
+        help_text=_("This decides who may see the entry."),
+    )
+    text = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write what happened.")},
+    )
+    follow_up_on = PlausibleDateField(label=_("Follow up on"), required=False, widget=date_input())

@@ -1,19 +1,230 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lotse.consent.categories import Compartment
-from lotse.consent.models import CompartmentedItem
+from lotse.consent.categories import Compartment, DataCategory
+from lotse.consent.models import PURPOSES_COVERING, CompartmentedItem, ConsentPurpose
+from lotse.core.models import TimeStampedModel, VersionedModel
+
+
+class Phase(models.TextChoices):
+    """The case-management cycle (DGCC)."""
+
+    INTAKE = "intake", _("Intake")
+    ASSESSMENT = "assessment", _("Assessment")
+    PLANNING = "planning", _("Planning")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    MONITORING = "monitoring", _("Monitoring")
+    EVALUATION = "evaluation", _("Evaluation")
+    CLOSED = "closed", pgettext_lazy("case phase", "Closed")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_REACHED = "goals_reached", _("Goals reached")
+    MOVED_AWAY = "moved_away", _("Family moved away")
+    ENDED_COOPERATION = "ended_cooperation", _("Family ended the cooperation")
+    HANDED_OVER = "handed_over", _("Handed over")
+    OTHER = "other", _("Other reason")
+
+
+class CameVia(models.TextChoices):
+    SELF = "self", _("On their own")
+    AGENCY = "agency", _("Referred by an agency")
+    OTHER = "other", _("Other way")
+
+
+class Case(VersionedModel):
+    """One case per household, worked on by several agencies (Fallverantwortung: the lead).
+
+    The case itself holds coordination data — who leads, who takes part, the phase — shown to
+    its participating agencies (``cases.access``). What it says about a person lives in
+    compartmented items under it, one per person, each under that person's basis: being a
+    participant opens nothing by itself.
+    """
+
+    household = models.OneToOneField(
+        "people.Household",
+        on_delete=models.PROTECT,
+        related_name="case",
+        verbose_name=_("household"),
+    )
+    lead_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+        verbose_name=_("lead agency"),
+    )
+    lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+        verbose_name=_("lead case manager"),
+    )
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.INTAKE)
+    phase_since = models.DateTimeField(_("in this phase since"), default=timezone.now)
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    came_via = models.CharField(
+        _("how the family came"), max_length=8, choices=CameVia.choices, default=CameVia.SELF
+    )
+    referred_by = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    interpreter_language = models.CharField(
+        _("interpreter needed for"), max_length=8, blank=True, default=""
+    )
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["lead_agency", "phase"], name="cases_case_lead_phase_idx"),
+            models.Index(fields=["lead_user", "phase"], name="cases_case_lead_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} ({self.phase})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == Phase.CLOSED
+
+
+class CasePhaseChange(models.Model):
+    """One step of the cycle, for the case's timeline and the closure figures."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=16, choices=Phase.choices)
+    to_phase = models.CharField(max_length=16, choices=Phase.choices)
+    closure_reason = models.CharField(
+        max_length=20, choices=ClosureReason.choices, blank=True, default=""
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        indexes = [models.Index(fields=["case", "changed_at"], name="cases_phase_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase} → {self.to_phase}"
+
+
+class CaseParticipant(TimeStampedModel):
+    """An agency that works on the case, with the person to call there.
+
+    ``categories`` are what it will see of the lead agency's content; the case cannot leave
+    intake until a consent or legal basis covers them for every household member.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="case_participations",
+        verbose_name=_("agency"),
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    categories = models.JSONField(_("what it will see"), default=list, blank=True)
+    joined_on = models.DateField(_("taking part since"), default=timezone.localdate)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participating agency")
+        verbose_name_plural = _("participating agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "agency"], name="cases_participant_unique")
+        ]
+        indexes = [
+            models.Index(fields=["agency", "left_on", "case"], name="cases_participant_agency_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.agency_id}"
+
+
+class CaseAssignment(TimeStampedModel):
+    """A caseworker assigned to a case: the basis of need-to-know inside an agency (§ 35 SGB I).
+
+    The lead case manager and each agency's contact person are assigned while they hold that
+    role; further colleagues and substitutes (Vertretung) are assigned explicitly, substitutes
+    with the dates they cover.
+    """
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", _("lead case manager")
+        CONTACT = "contact", _("contact person")
+        MEMBER = "member", _("team member")
+        SUBSTITUTE = "substitute", _("substitute")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_assignments",
+        verbose_name=_("caseworker"),
+    )
+    kind = models.CharField(_("as"), max_length=10, choices=Kind.choices)
+    valid_from = models.DateField(_("from"), default=timezone.localdate)
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        indexes = [
+            # need-to-know: "the cases this user is assigned to today", for every content query
+            models.Index(
+                fields=["user", "agency", "valid_from", "valid_until", "case"],
+                name="cases_assignment_user_idx",
+            ),
+            models.Index(fields=["case", "agency"], name="cases_assignment_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.case_id} ({self.kind})"
 
 
 class JournalEntry(CompartmentedItem):
     """A talk, call, home visit, letter or decision about a person (a compartmented item)."""
 
-    compartment = Compartment(subject="subject_id", category=None, entrusted=True)
+    compartment = Compartment(
+        subject="subject_id", category=None, entrusted=True, author="author_id"
+    )
 
     class Kind(models.TextChoices):
         TALK = "talk", _("Talk")
@@ -32,6 +243,19 @@ class JournalEntry(CompartmentedItem):
         related_name="+",
         verbose_name=_("author"),
     )
+    # An entry starts on a person and is later linked to the family's case; an entry about the
+    # whole household is one row per member with the same group, each under its own basis.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    group = models.UUIDField(_("group"), default=uuid.uuid4, db_index=True, editable=False)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    interpreter_language = models.CharField(_("interpreter"), max_length=8, blank=True, default="")
 
     class Meta:
         verbose_name = _("journal entry")
@@ -48,7 +272,182 @@ class JournalEntry(CompartmentedItem):
             models.Index(fields=["subject", "occurred_at"], name="cases_entry_subject_idx"),
             # newest first over everything the member may see: scanned backwards until a page
             models.Index(fields=["occurred_at", "id"], name="cases_entry_time_idx"),
+            models.Index(fields=["case", "occurred_at"], name="cases_entry_case_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class LifeDomain(models.TextChoices):
+    """The life domains of the assessment and the plan; each maps to a data category."""
+
+    RESIDENCE = "residence", _("Residence")
+    LANGUAGE = "language", _("Language")
+    HOUSING = "housing", _("Housing")
+    WORK = "work", _("Work and qualification")
+    EDUCATION = "education", _("Education and school")
+    CHILDCARE = "childcare", _("Childcare")
+    HEALTH = "health", _("Health, including mental health")
+    FINANCES = "finances", _("Finances and debts")
+    FAMILY = "family", _("Family and parenting")
+    PARTICIPATION = "participation", _("Social participation")
+    MOBILITY = "mobility", _("Mobility")
+
+
+#: Which compartment an assessment of a domain falls into: its category decides who sees it.
+DOMAIN_CATEGORY: dict[str, str] = {
+    LifeDomain.RESIDENCE: DataCategory.RESIDENCE,
+    LifeDomain.LANGUAGE: DataCategory.LANGUAGE,
+    LifeDomain.HOUSING: DataCategory.HOUSING,
+    LifeDomain.WORK: DataCategory.WORK,
+    LifeDomain.EDUCATION: DataCategory.EDUCATION,
+    LifeDomain.CHILDCARE: DataCategory.EDUCATION,
+    LifeDomain.HEALTH: DataCategory.HEALTH,
+    LifeDomain.FINANCES: DataCategory.FINANCES,
+    LifeDomain.FAMILY: DataCategory.YOUTH_WELFARE,
+    LifeDomain.PARTICIPATION: DataCategory.CASE_PLAN,
+    LifeDomain.MOBILITY: DataCategory.CASE_PLAN,
+}
+
+#: Plan and assessment serve the case management and the conferences that discuss them; a
+#: consent for benefits, residence matters or a referral opens none of them.
+PLAN_PURPOSES = PURPOSES_COVERING[ConsentPurpose.CASE_CONFERENCE]
+
+
+class CaseItem(CompartmentedItem):
+    """Content under a case: one row per person it is about, each under that person's basis.
+
+    An item about several persons (a goal for both parents) is stored once per person with the
+    same ``group``: whoever may see one parent's row sees the goal for that parent only.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    group = models.UUIDField(_("group"), default=uuid.uuid4, db_index=True, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Assessment(CaseItem):
+    """The situation of one person in one life domain, with the need for support (0–3)."""
+
+    compartment = Compartment(
+        subject="subject_id", entrusted=True, purposes=PLAN_PURPOSES, author="author_id"
+    )
+
+    class Need(models.IntegerChoices):
+        NONE = 0, _("no need")
+        LOW = 1, _("low need")
+        MEDIUM = 2, _("medium need")
+        HIGH = 3, _("high need")
+
+    domain = models.CharField(_("life domain"), max_length=16, choices=LifeDomain.choices)
+    situation = models.TextField(_("situation"), blank=True, default="")
+    resources = models.TextField(_("resources"), blank=True, default="")
+    need = models.PositiveSmallIntegerField(_("need for support"), choices=Need.choices)
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        indexes = [
+            models.Index(
+                fields=["owner_agency", "category", "subject", "entrusted"],
+                name="cases_assess_owner_idx",
+            ),
+            models.Index(fields=["case", "subject", "domain"], name="cases_assess_case_idx"),
+            models.Index(fields=["subject", "assessed_on"], name="cases_assess_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.need}"
+
+
+class Goal(CaseItem):
+    """A goal of the family integration plan, with the agency that owns it and its attainment
+    on the five-point scale of goal attainment scaling (−2 … +2)."""
+
+    compartment = Compartment(
+        subject="subject_id",
+        category=DataCategory.CASE_PLAN,
+        purposes=PLAN_PURPOSES,
+        author="author_id",
+    )
+
+    class Attainment(models.IntegerChoices):
+        MUCH_LESS = -2, _("much less than expected")
+        LESS = -1, _("less than expected")
+        EXPECTED = 0, _("as expected")
+        MORE = 1, _("more than expected")
+        MUCH_MORE = 2, _("much more than expected")
+
+    domain = models.CharField(_("life domain"), max_length=16, choices=LifeDomain.choices)
+    text = models.CharField(_("goal"), max_length=500)
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owned by"),
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    attainment = models.SmallIntegerField(
+        _("attainment"), choices=Attainment.choices, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        indexes = [
+            models.Index(fields=["owner_agency", "subject"], name="cases_goal_owner_idx"),
+            models.Index(fields=["case", "group"], name="cases_goal_case_idx"),
+            models.Index(fields=["subject", "target_date"], name="cases_goal_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Measure(CaseItem):
+    """A step towards a goal, done by an agency by a date (later: an offer or a referral)."""
+
+    compartment = Compartment(
+        subject="subject_id",
+        category=DataCategory.CASE_PLAN,
+        purposes=PLAN_PURPOSES,
+        author="author_id",
+    )
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    goal_group = models.UUIDField(_("goal"), db_index=True)
+    text = models.CharField(_("measure"), max_length=500)
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    due_date = models.DateField(_("due by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        indexes = [
+            models.Index(fields=["owner_agency", "subject"], name="cases_measure_owner_idx"),
+            models.Index(fields=["case", "goal_group"], name="cases_measure_case_idx"),
+            models.Index(fields=["subject", "due_date"], name="cases_measure_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

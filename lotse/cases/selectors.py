@@ -1,13 +1,33 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case as Case_
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from lotse.accounts.models import Membership
+from lotse.accounts.roles import Capability
 from lotse.consent import policy
+from lotse.people.access import persons_visible_to
+from lotse.people.models import HouseholdMember
 
+from . import access
 from .access import journal_entries_visible_to
-from .models import JournalEntry
+from .models import (
+    Assessment,
+    Case,
+    CaseAssignment,
+    CaseParticipant,
+    CasePhaseChange,
+    Goal,
+    JournalEntry,
+    LifeDomain,
+    Measure,
+    Phase,
+)
 
 
 def journal_entry_list(
@@ -47,3 +67,412 @@ def journal_entry_total(
 ) -> policy.VisibleCount:
     """Like :func:`journal_entry_count`, but exact only up to ``policy.LIST_COUNT_CAP``."""
     return policy.count_visible_up_to(membership, _about(person_id))
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom to call at a participating agency."""
+
+    participant: CaseParticipant
+    name: str
+    phone: str
+    email: str
+    is_lead: bool
+
+
+def case_get(*, membership: Membership | None, pk: int) -> Case:
+    """A case the member may open; 404 for missing and forbidden alike."""
+    return get_object_or_404(
+        access.cases_visible_to(membership).select_related(
+            "household", "lead_agency", "lead_user", "referred_by"
+        ),
+        pk=pk,
+    )
+
+
+def household_case(*, membership: Membership | None, household_id: int) -> Case | None:
+    return (
+        access.cases_visible_to(membership)
+        .select_related("lead_agency", "lead_user")
+        .filter(household_id=household_id)
+        .first()
+    )
+
+
+def case_contacts(case: Case) -> list[Contact]:
+    return contacts_of([case])[case.pk]
+
+
+def contacts_of(cases: list[Case]) -> dict[int, list[Contact]]:
+    """The participating agencies of each case with their contact person's name, phone and
+    e-mail, the lead first: two queries, whatever the number of cases and agencies."""
+    participants = list(
+        CaseParticipant.objects.filter(case__in=cases, left_on__isnull=True)
+        .select_related("agency", "contact")
+        .order_by("agency__name")
+    )
+    phones = {
+        (m.user_id, m.agency_id): m.phone
+        for m in Membership.objects.filter(
+            user_id__in={p.contact_id for p in participants if p.contact_id},
+            agency_id__in={p.agency_id for p in participants},
+            is_active=True,
+        ).only("user_id", "agency_id", "phone")
+    }
+    leads = {case.pk: case.lead_agency_id for case in cases}
+    result: dict[int, list[Contact]] = {case.pk: [] for case in cases}
+    for p in participants:
+        result[p.case_id].append(
+            Contact(
+                participant=p,
+                name=str(p.contact) if p.contact else "",
+                phone=phones.get((p.contact_id, p.agency_id), "") if p.contact_id else "",
+                email=p.contact.email if p.contact else "",
+                is_lead=p.agency_id == leads[p.case_id],
+            )
+        )
+    return {pk: sorted(rows, key=lambda c: not c.is_lead) for pk, rows in result.items()}
+
+
+def case_assignments(*, case: Case, agency_id: int) -> list[CaseAssignment]:
+    """The member's own agency's assignments to the case (other agencies' staff are theirs)."""
+    return list(
+        access.active_assignments()
+        .filter(case=case, agency_id=agency_id)
+        .select_related("user")
+        .order_by("kind", "user__last_name")
+    )
+
+
+def case_phase_history(case: Case) -> list[CasePhaseChange]:
+    return list(
+        CasePhaseChange.objects.filter(case=case)
+        .select_related("changed_by", "agency")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+class FamilySort:
+    NAME = "name"
+    PHASE = "phase"
+    LAST_CONTACT = "last_contact"
+    NEXT_DUE = "next_due"
+    CHOICES = (NAME, PHASE, LAST_CONTACT, NEXT_DUE)
+
+
+@dataclass(frozen=True)
+class FamilyFilters:
+    phase: str = ""
+    district: str = ""
+    overdue: bool = False
+    sort: str = FamilySort.NEXT_DUE
+    #: "mine": cases the member works on; "team": the team lead's scope
+    scope: str = "mine"
+    unassigned: bool = False
+
+
+def _visible(membership: Membership, model: type[Any]) -> QuerySet[Any]:
+    visible: QuerySet[Any] = model._default_manager.filter(policy.visible_q(membership, model))
+    return visible
+
+
+def _annotated(membership: Membership, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Last contact and next due item from the items the member may see — a derived value
+    from hidden items would tell what they may not know."""
+    last_contact = (
+        _visible(membership, JournalEntry)
+        .filter(case_id=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    next_measure = (
+        _visible(membership, Measure)
+        .filter(
+            case_id=OuterRef("pk"),
+            due_date__isnull=False,
+            status__in=[Measure.Status.PLANNED, Measure.Status.IN_PROGRESS],
+        )
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    next_follow_up = (
+        _visible(membership, JournalEntry)
+        .filter(case_id=OuterRef("pk"), follow_up_on__isnull=False)
+        .order_by("-occurred_at")
+        .values("follow_up_on")[:1]
+    )
+    return cases.annotate(
+        last_contact=Subquery(last_contact),
+        next_measure=Subquery(next_measure),
+        next_follow_up=Subquery(next_follow_up),
+    ).annotate(
+        # The earlier of the two; NULLs last (Least would give NULL on PostgreSQL's side).
+        next_due=Case_(
+            When(next_measure__isnull=True, then=F("next_follow_up")),
+            When(next_follow_up__isnull=True, then=F("next_measure")),
+            When(next_measure__lte=F("next_follow_up"), then=F("next_measure")),
+            default=F("next_follow_up"),
+        )
+    )
+
+
+def family_cases(*, membership: Membership, filters: FamilyFilters) -> QuerySet[Case]:
+    """The member's families: the cases they lead or take part in; for a team lead's team
+    view the team's cases (and those nobody of the agency is assigned to)."""
+    if not membership.can(Capability.READ_CASE_CONTENT):
+        return Case.objects.none()
+    visible = access.cases_visible_to(membership)
+    if filters.scope == "team" and membership.can(Capability.VIEW_TEAM_WORK):
+        cases = visible.filter(pk__in=access.assigned_cases(membership).values("pk"))
+    else:
+        mine = access.active_assignments().filter(
+            user_id=membership.user_id, agency_id=membership.agency_id
+        )
+        cases = visible.filter(pk__in=mine.values("case_id"))
+    if filters.unassigned:
+        cases = cases.exclude(
+            Exists(
+                access.active_assignments().filter(
+                    case_id=OuterRef("pk"), agency_id=membership.agency_id
+                )
+            )
+        )
+    if filters.phase:
+        cases = cases.filter(phase=filters.phase)
+    else:
+        cases = cases.exclude(phase=Phase.CLOSED)
+    if filters.district:
+        cases = cases.filter(household__district=filters.district)
+    cases = _annotated(membership, cases)
+    if filters.overdue:
+        cases = cases.filter(**{"next_due__lt": timezone.localdate()})
+    orders: dict[str, list[Any]] = {
+        FamilySort.NAME: ["household__public_id"],
+        FamilySort.PHASE: ["phase_order", "-phase_since"],
+        FamilySort.LAST_CONTACT: [F("last_contact").asc(nulls_first=True), "pk"],
+        FamilySort.NEXT_DUE: [F("next_due").asc(nulls_last=True), "pk"],
+    }
+    order = orders[filters.sort if filters.sort in FamilySort.CHOICES else FamilySort.NEXT_DUE]
+    phase_order = Case_(
+        *[When(phase=value, then=Value(index)) for index, value in enumerate(Phase.values)],
+        default=Value(99),
+    )
+    return (
+        cases.annotate(phase_order=phase_order)
+        .select_related("household", "lead_agency", "lead_user")
+        .order_by(*order)
+    )
+
+
+def with_visible_members(membership: Membership, cases: list[Case]) -> list[Case]:
+    """The page's cases with the household members the member may see (one query)."""
+    members = (
+        HouseholdMember.objects.filter(
+            household_id__in=[c.household_id for c in cases],
+            person__in=persons_visible_to(membership),
+        )
+        .select_related("person")
+        .order_by("role", "person__birth_date")
+    )
+    by_household: dict[int, list[HouseholdMember]] = {}
+    for m in members:
+        by_household.setdefault(m.household_id, []).append(m)
+    for case in cases:
+        case.visible_members = by_household.get(case.household_id, [])  # type: ignore[attr-defined]
+    return cases
+
+
+def team_assignments(*, membership: Membership, cases: list[Case]) -> dict[int, list[Any]]:
+    """Who of the team lead's agency works on each case of the page (one query)."""
+    rows = (
+        access.active_assignments()
+        .filter(case_id__in=[c.pk for c in cases], agency_id=membership.agency_id)
+        .select_related("user")
+        .order_by("kind", "user__last_name")
+    )
+    result: dict[int, list[Any]] = {}
+    for row in rows:
+        result.setdefault(row.case_id, []).append(row)
+    return result
+
+
+# --- assessment, plan and timeline of a case ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainCell:
+    domain: str
+    label: str
+    assessment: Assessment | None
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    member: HouseholdMember
+    cells: list[DomainCell]
+
+
+def case_assessment_grid(
+    *, membership: Membership, case: Case, members: list[HouseholdMember]
+) -> tuple[list[AssessmentRow], list[Assessment]]:
+    """Family × life domain: the latest assessment the member may see in each cell, and the
+    assessments shown (for the audit event). One query."""
+    latest: dict[tuple[int, str], Assessment] = {}
+    for assessment in (
+        _visible(membership, Assessment)
+        .filter(case=case)
+        .select_related("owner_agency", "author")
+        .order_by("-assessed_on", "-pk")
+    ):
+        latest.setdefault((assessment.subject_id, assessment.domain), assessment)
+    rows = [
+        AssessmentRow(
+            member=member,
+            cells=[
+                DomainCell(value, str(label), latest.get((member.person_id, value)))
+                for value, label in LifeDomain.choices
+            ],
+        )
+        for member in members
+    ]
+    shown = [cell.assessment for row in rows for cell in row.cells if cell.assessment]
+    return rows, shown
+
+
+@dataclass(frozen=True)
+class PlanMeasure:
+    rows: list[Measure]
+    #: The persons of the rows the member may see, in the household's order.
+    persons: list[Any]
+
+    @property
+    def first(self) -> Measure:
+        return self.rows[0]
+
+
+@dataclass
+class PlanGoal:
+    rows: list[Goal]
+    persons: list[Any]
+    measures: list[PlanMeasure]
+    #: "Why do I see this?" for a goal another agency recorded (set by the page)
+    why: str = ""
+
+    @property
+    def first(self) -> Goal:
+        return self.rows[0]
+
+
+def _grouped(items: list[Any]) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    return groups
+
+
+def case_plan(*, membership: Membership, case: Case) -> tuple[list[PlanGoal], list[Any]]:
+    """The family integration plan as far as the member may see it: a goal for two persons
+    appears with the persons whose rows are visible. Two queries."""
+    goals = list(
+        _visible(membership, Goal)
+        .filter(case=case)
+        .select_related("subject", "owner_agency", "responsible_agency")
+        .order_by("target_date", "pk")
+    )
+    measures = list(
+        _visible(membership, Measure)
+        .filter(case=case)
+        .select_related("subject", "owner_agency", "responsible_agency")
+        .order_by("due_date", "pk")
+    )
+    measures_by_goal: dict[Any, list[PlanMeasure]] = {}
+    for rows in _grouped(measures).values():
+        measures_by_goal.setdefault(rows[0].goal_group, []).append(
+            PlanMeasure(rows=rows, persons=[row.subject for row in rows])
+        )
+    plan = [
+        PlanGoal(
+            rows=rows,
+            persons=[row.subject for row in rows],
+            measures=measures_by_goal.get(rows[0].group, []),
+        )
+        for rows in _grouped(goals).values()
+    ]
+    return plan, [*goals, *measures]
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: Any
+    kind: str
+    item: Any
+    #: The persons of a household-wide entry the member may see
+    persons: list[Any]
+
+
+TIMELINE_PAGE = 50
+
+
+def case_timeline(
+    *, membership: Membership, case: Case, limit: int = TIMELINE_PAGE, before: Any = None
+) -> tuple[list[TimelineItem], list[Any]]:
+    """Journal entries, assessments, goals, measures and phase changes of the case, newest
+    first, each kind filtered by the policy. One query per kind, whatever the number."""
+    entries = (
+        _visible(membership, JournalEntry)
+        .filter(case=case)
+        .select_related("subject", "owner_agency", "author")
+        .order_by("-occurred_at", "-pk")
+    )
+    assessments = (
+        _visible(membership, Assessment)
+        .filter(case=case)
+        .select_related("subject", "owner_agency", "author")
+        .order_by("-created_at", "-pk")
+    )
+    goals = (
+        _visible(membership, Goal)
+        .filter(case=case)
+        .select_related("subject", "owner_agency", "responsible_agency")
+        .order_by("-created_at", "-pk")
+    )
+    measures = (
+        _visible(membership, Measure)
+        .filter(case=case)
+        .select_related("subject", "owner_agency", "responsible_agency")
+        .order_by("-created_at", "-pk")
+    )
+    changes = (
+        CasePhaseChange.objects.filter(case=case)
+        .select_related("changed_by", "agency")
+        .order_by("-changed_at", "-pk")
+    )
+    if before is not None:
+        entries = entries.filter(occurred_at__lt=before)
+        assessments = assessments.filter(created_at__lt=before)
+        goals = goals.filter(created_at__lt=before)
+        measures = measures.filter(created_at__lt=before)
+        changes = changes.filter(changed_at__lt=before)
+    shown: list[Any] = []
+    merged: list[TimelineItem] = []
+    for kind, queryset, when in (
+        ("entry", entries, "occurred_at"),
+        ("assessment", assessments, "created_at"),
+        ("goal", goals, "created_at"),
+        ("measure", measures, "created_at"),
+    ):
+        rows = list(queryset[: limit * 4])  # rows of one item share a group: read enough
+        for group_rows in _grouped(rows).values():
+            first = group_rows[0]
+            merged.append(
+                TimelineItem(getattr(first, when), kind, first, [r.subject for r in group_rows])
+            )
+        shown.extend(rows)
+    merged.extend(TimelineItem(c.changed_at, "phase", c, []) for c in changes[:limit])
+    merged.sort(key=lambda t: (t.at, t.kind), reverse=True)
+    page = merged[:limit]
+    on_page = {(type(t.item), t.item.group) for t in page if t.kind != "phase"}
+    return page, [item for item in shown if (type(item), item.group) in on_page]

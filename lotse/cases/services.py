@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,14 +15,33 @@ from lotse.accounts.models import Agency, Membership, User
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
+from lotse.consent import firewall, policy
 from lotse.consent.categories import DataCategory
+from lotse.consent.models import ConsentPurpose
 from lotse.core.dates import EARLIEST_YEAR, aware
 from lotse.core.errors import AccessDenied
+from lotse.core.models import StaleEditError
 from lotse.core.text import LONG_TEXT_MAX, clean_text
-from lotse.people.access import require_visible_person
-from lotse.people.models import Person
+from lotse.people.access import households_visible_to, require_visible_person
+from lotse.people.models import Household, HouseholdMember, Person
+from lotse.people.validation import language_codes
 
-from .models import JournalEntry
+from . import access
+from .models import (
+    DOMAIN_CATEGORY,
+    Assessment,
+    CameVia,
+    Case,
+    CaseAssignment,
+    CaseParticipant,
+    CasePhaseChange,
+    ClosureReason,
+    Goal,
+    JournalEntry,
+    LifeDomain,
+    Measure,
+    Phase,
+)
 
 
 @transaction.atomic
@@ -32,8 +55,13 @@ def journal_entry_create(
     actor: User,
     entrusted: bool = False,
     occurred_at: datetime | None = None,
+    case: Case | None = None,
+    group: uuid.UUID | None = None,
+    follow_up_on: date | None = None,
+    interpreter_language: str = "",
 ) -> JournalEntry:
-    """Record a talk, call, visit, letter or decision about a person."""
+    """Record a talk, call, visit, letter or decision about a person — on its own or under
+    the family's case; entries about the whole household share a ``group``."""
     if not membership.can(Capability.WRITE_CASE_CONTENT):
         raise AccessDenied
     # An entry of one's own about a person one may see: seeing is the basis for writing here.
@@ -54,6 +82,13 @@ def journal_entry_create(
         raise ValidationError(
             {"occurred_at": _("The time lies before %(year)s.") % {"year": EARLIEST_YEAR}}
         )
+    if case is not None and not (
+        access.cases_visible_to(membership).filter(pk=case.pk).exists()
+        and HouseholdMember.objects.filter(household_id=case.household_id, person=subject).exists()
+    ):
+        raise AccessDenied
+    if interpreter_language and interpreter_language not in language_codes():
+        raise ValidationError({"interpreter_language": _("Choose a language from the list.")})
     entry = JournalEntry(
         subject=subject,
         owner_agency=membership.agency,
@@ -63,7 +98,12 @@ def journal_entry_create(
         text=text,
         occurred_at=when,
         author=actor,
+        case=case,
+        follow_up_on=follow_up_on,
+        interpreter_language=interpreter_language,
     )
+    if group is not None:
+        entry.group = group
     entry.full_clean(exclude=["subject", "owner_agency", "author"])
     entry.save()
     record(
@@ -77,7 +117,846 @@ def journal_entry_create(
     return entry
 
 
-def journal_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
-    """The journal's part of a merge (CasesConfig.move_person_content)."""
-    moved = JournalEntry.objects.filter(subject_id=merged_id).update(subject_id=survivor_id)
-    return {"journal_entries": moved}
+def case_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
+    """Case work's part of a merge (CasesConfig.move_person_content): every item about the
+    merged record now concerns the survivor, under the survivor's bases."""
+    return {
+        name: model.objects.filter(subject_id=merged_id).update(subject_id=survivor_id)
+        for name, model in (
+            ("journal_entries", JournalEntry),
+            ("assessments", Assessment),
+            ("goals", Goal),
+            ("measures", Measure),
+        )
+    }
+
+
+# --- the case -----------------------------------------------------------------------------
+
+#: The case-management cycle's allowed steps. Closing is possible from every phase (a family
+#: moves away during implementation); a closed case reopens into intake, so that the consents
+#: are checked again before anyone sees more.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.INTAKE: frozenset({Phase.ASSESSMENT, Phase.CLOSED}),
+    Phase.ASSESSMENT: frozenset({Phase.PLANNING, Phase.INTAKE, Phase.CLOSED}),
+    Phase.PLANNING: frozenset({Phase.IMPLEMENTATION, Phase.ASSESSMENT, Phase.CLOSED}),
+    Phase.IMPLEMENTATION: frozenset({Phase.MONITORING, Phase.PLANNING, Phase.CLOSED}),
+    Phase.MONITORING: frozenset(
+        {Phase.EVALUATION, Phase.IMPLEMENTATION, Phase.PLANNING, Phase.CLOSED}
+    ),
+    Phase.EVALUATION: frozenset({Phase.CLOSED, Phase.IMPLEMENTATION, Phase.PLANNING}),
+    Phase.CLOSED: frozenset({Phase.INTAKE}),
+}
+
+#: What a participating agency sees of the lead's content unless the lead chooses more.
+DEFAULT_PARTICIPANT_CATEGORIES = (DataCategory.CASE_PLAN,)
+
+
+def _require_lead(membership: Membership, case: Case) -> None:
+    if not access.leads(membership, case):
+        raise AccessDenied
+
+
+def _require_case_visible(membership: Membership, case: Case) -> None:
+    if not access.cases_visible_to(membership).filter(pk=case.pk).exists():
+        raise AccessDenied
+
+
+def _bump(case: Case, *, expected_version: int, fields: list[str]) -> None:
+    try:
+        case.save_versioned(expected_version=expected_version, update_fields=fields)
+    except StaleEditError as error:
+        raise ValidationError(
+            _(
+                "Someone else changed this case in the meantime. Reload the page to see "
+                "their changes, then make yours again."
+            ),
+            code="stale",
+        ) from error
+
+
+def _caseworker(agency: Agency, user: User | None, *, field: str) -> User | None:
+    """``user`` if they work for ``agency`` with case content; the field is named otherwise."""
+    if user is None:
+        return None
+    works_there = Membership.objects.filter(
+        user=user, agency=agency, is_active=True, user__is_active=True
+    )
+    if not any(m.can(Capability.READ_CASE_CONTENT) for m in works_there):
+        raise ValidationError(
+            {field: _("Choose a caseworker of %(agency)s.") % {"agency": agency.name}}
+        )
+    return user
+
+
+def _clean_categories(agency: Agency, categories: Iterable[str]) -> list[str]:
+    chosen = sorted(set(categories))
+    unknown = [c for c in chosen if c not in DataCategory.values]
+    if unknown:
+        raise ValidationError({"categories": _("Choose categories from the list.")})
+    blocked = firewall.blocked_categories(agency.kind)
+    closed = [str(DataCategory(c).label) for c in chosen if c in blocked]
+    if closed:
+        raise ValidationError(
+            {
+                "categories": _("%(agency)s may never see: %(categories)s.")
+                % {"agency": agency.name, "categories": ", ".join(closed)}
+            }
+        )
+    return chosen
+
+
+def _assign(
+    *, case: Case, agency: Agency, user: User, kind: str, actor: User, **dates: Any
+) -> CaseAssignment:
+    return CaseAssignment.objects.create(
+        case=case, agency=agency, user=user, kind=kind, assigned_by=actor, **dates
+    )
+
+
+def _end_assignments(case: Case, *, agency: Agency, kind: str, user: User | None = None) -> None:
+    today = timezone.localdate()
+    ending = access.active_assignments().filter(case=case, agency=agency, kind=kind)
+    if user is not None:
+        ending = ending.filter(user=user)
+    # Ends yesterday: from today on the assignment no longer opens anything.
+    ending.update(valid_until=today - timedelta(days=1))
+
+
+@transaction.atomic
+def case_open(
+    *,
+    household: Household,
+    membership: Membership,
+    actor: User,
+    came_via: str = CameVia.SELF,
+    referred_by: Agency | None = None,
+    interpreter_language: str = "",
+) -> Case:
+    """Open the household's case with the member's agency as lead and the member as lead
+    case manager. A household has one case; a closed one is reopened, not opened again."""
+    if not membership.can(Capability.WRITE_CASE_CONTENT):
+        raise AccessDenied
+    if not households_visible_to(membership).filter(pk=household.pk).exists():
+        raise AccessDenied
+    if Case.objects.filter(household=household).exists():
+        # Named without the agency: who leads another family's case is not the asker's to know.
+        raise ValidationError(
+            {
+                "household": _(
+                    "This household already has a case. Ask the family which agency leads "
+                    "it and ask that agency to let yours take part."
+                )
+            }
+        )
+    if came_via not in CameVia.values:
+        raise ValidationError({"came_via": _("Choose how the family came.")})
+    if came_via == CameVia.AGENCY and referred_by is None:
+        raise ValidationError({"referred_by": _("Choose the agency that referred the family.")})
+    if came_via != CameVia.AGENCY:
+        referred_by = None
+    language = clean_text(interpreter_language, field="interpreter_language", max_length=8)
+    if language and language not in language_codes():
+        raise ValidationError({"interpreter_language": _("Choose a language from the list.")})
+    case = Case.objects.create(
+        household=household,
+        lead_agency=membership.agency,
+        lead_user=actor,
+        came_via=came_via,
+        referred_by=referred_by,
+        interpreter_language=language,
+        opened_by=actor,
+    )
+    CaseParticipant.objects.create(case=case, agency=membership.agency, contact=actor)
+    _assign(
+        case=case, agency=membership.agency, user=actor, kind=CaseAssignment.Kind.LEAD, actor=actor
+    )
+    record(
+        action=AuditAction.CASE_OPENED,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"household": household.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def case_open_with_intake(
+    *,
+    household: Household,
+    membership: Membership,
+    actor: User,
+    came_via: str,
+    referred_by: Agency | None,
+    interpreter_language: str,
+    urgent: str,
+    urgent_category: str,
+    subjects: Sequence[Person],
+) -> Case:
+    """The intake talk (Erstgespräch): open the case and note the urgent matters as one
+    household entry — a row per member the caseworker may see, each under its own basis."""
+    case = case_open(
+        household=household,
+        membership=membership,
+        actor=actor,
+        came_via=came_via,
+        referred_by=referred_by,
+        interpreter_language=interpreter_language,
+    )
+    urgent = clean_text(urgent, field="urgent", max_length=LONG_TEXT_MAX, multiline=True)
+    if urgent:
+        if not subjects:
+            raise ValidationError({"urgent": _("You may see no member to note this for.")})
+        group = uuid.uuid4()
+        for subject in subjects:
+            journal_entry_create(
+                subject=subject,
+                kind=JournalEntry.Kind.TALK,
+                category=urgent_category,
+                text=urgent,
+                membership=membership,
+                actor=actor,
+                case=case,
+                group=group,
+                interpreter_language=case.interpreter_language,
+            )
+    return case
+
+
+@transaction.atomic
+def case_participant_save(
+    *,
+    case: Case,
+    agency: Agency,
+    contact: User | None,
+    categories: Iterable[str] = DEFAULT_PARTICIPANT_CATEGORIES,
+    membership: Membership,
+    actor: User,
+    expected_version: int,
+) -> CaseParticipant:
+    """Let ``agency`` take part (or change its contact person and what it will see)."""
+    _require_lead(membership, case)
+    if case.is_closed:
+        raise ValidationError(_("A closed case takes no new participants; reopen it first."))
+    if agency.pk == case.lead_agency_id:
+        raise ValidationError({"agency": _("The lead agency takes part already.")})
+    if not agency.is_active:
+        raise ValidationError({"agency": _("Choose an active agency.")})
+    chosen = _clean_categories(agency, categories)
+    contact = _caseworker(agency, contact, field="contact")
+    participant, created = CaseParticipant.objects.get_or_create(
+        case=case, agency=agency, defaults={"contact": contact, "categories": chosen}
+    )
+    if not created:
+        changed = participant.contact_id != (contact.pk if contact else None)
+        if changed and participant.contact is not None:
+            _end_assignments(
+                case, agency=agency, kind=CaseAssignment.Kind.CONTACT, user=participant.contact
+            )
+        participant.contact = contact
+        participant.categories = chosen
+        participant.left_on = None
+        participant.save(update_fields=["contact", "categories", "left_on", "updated_at"])
+    if contact is not None and not (
+        access.active_assignments()
+        .filter(case=case, agency=agency, user=contact, kind=CaseAssignment.Kind.CONTACT)
+        .exists()
+    ):
+        _assign(
+            case=case, agency=agency, user=contact, kind=CaseAssignment.Kind.CONTACT, actor=actor
+        )
+    _bump(case, expected_version=expected_version, fields=[])
+    record(
+        action=AuditAction.CASE_PARTICIPANT_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"agency": agency.pk, "categories": chosen, "added": created},
+    )
+    return participant
+
+
+@transaction.atomic
+def case_participant_leave(
+    *, case: Case, agency: Agency, membership: Membership, actor: User, expected_version: int
+) -> None:
+    """The agency stops taking part: its assignments end, its items stay with it."""
+    _require_lead(membership, case)
+    participant = CaseParticipant.objects.filter(
+        case=case, agency=agency, left_on__isnull=True
+    ).first()
+    if participant is None or agency.pk == case.lead_agency_id:
+        raise ValidationError({"agency": _("This agency does not take part in the case.")})
+    participant.left_on = timezone.localdate()
+    participant.save(update_fields=["left_on", "updated_at"])
+    for kind in CaseAssignment.Kind.values:
+        _end_assignments(case, agency=agency, kind=kind)
+    _bump(case, expected_version=expected_version, fields=[])
+    record(
+        action=AuditAction.CASE_PARTICIPANT_LEFT,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"agency": agency.pk},
+    )
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    """A participating agency that would see a household member's data without a basis."""
+
+    agency: Agency
+    subject_id: int
+    category: str
+    reason: str  # "firewall" or "consent"
+    explanation: str
+
+
+def case_coverage_gaps(case: Case) -> list[CoverageGap]:
+    """For each participant but the lead: every member and category it will see that no
+    consent for case management and no legal basis covers. A few queries per participant."""
+    member_ids = list(
+        HouseholdMember.objects.filter(household_id=case.household_id)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    gaps = []
+    participants = (
+        CaseParticipant.objects.filter(case=case, left_on__isnull=True)
+        .exclude(agency_id=case.lead_agency_id)
+        .select_related("agency")
+        .order_by("agency__name")
+    )
+    for participant in participants:
+        for gap in policy.flow_gaps(
+            disclosing=case.lead_agency,
+            recipient=participant.agency,
+            subject_ids=member_ids,
+            categories=participant.categories,
+            use=ConsentPurpose.CASE_MANAGEMENT,
+        ):
+            gaps.append(
+                CoverageGap(
+                    participant.agency, gap.subject_id, gap.category, gap.reason, gap.explanation
+                )
+            )
+    return gaps
+
+
+class CaseNotCovered(ValidationError):
+    """Leaving intake refused: ``gaps`` lists each agency, person and category not covered."""
+
+    def __init__(self, gaps: list[CoverageGap]) -> None:
+        super().__init__(
+            {
+                "phase": _(
+                    "The case cannot leave intake yet: %(count)s data flows to participating "
+                    "agencies have no consent for case management and no legal basis."
+                )
+                % {"count": len(gaps)}
+            },
+            code="uncovered",
+        )
+        self.gaps = gaps
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    phase: str,
+    membership: Membership,
+    actor: User,
+    expected_version: int,
+    reason: str = "",
+    note: str = "",
+) -> Case:
+    """Move the case to ``phase`` along the cycle; leaving intake needs every participant's
+    data flows covered (``case_coverage_gaps``); closing needs a reason."""
+    _require_lead(membership, case)
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Choose a phase.")})
+    if phase not in TRANSITIONS[case.phase]:
+        raise ValidationError(
+            {
+                "phase": _("A case in %(current)s cannot move to %(next)s.")
+                % {"current": Phase(case.phase).label, "next": Phase(phase).label}
+            }
+        )
+    note = clean_text(note, field="note", max_length=300)
+    fields = ["phase", "phase_since"]
+    if case.phase == Phase.INTAKE and phase != Phase.CLOSED:
+        gaps = case_coverage_gaps(case)
+        if gaps:
+            raise CaseNotCovered(gaps)
+    if phase == Phase.CLOSED:
+        if reason not in ClosureReason.values:
+            raise ValidationError({"reason": _("Choose why the case is closed.")})
+        case.closure_reason = reason
+        case.closed_on = timezone.localdate()
+        fields += ["closure_reason", "closed_on"]
+    elif case.phase == Phase.CLOSED:
+        case.closure_reason = ""
+        case.closed_on = None
+        fields += ["closure_reason", "closed_on"]
+    previous = case.phase
+    case.phase = phase
+    case.phase_since = timezone.now()
+    _bump(case, expected_version=expected_version, fields=fields)
+    CasePhaseChange.objects.create(
+        case=case,
+        from_phase=previous,
+        to_phase=phase,
+        closure_reason=case.closure_reason if phase == Phase.CLOSED else "",
+        note=note,
+        changed_by=actor,
+        agency=membership.agency,
+    )
+    record(
+        action=AuditAction.CASE_PHASE_CHANGED,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"from": previous, "to": phase, "reason": case.closure_reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_lead_user_change(
+    *, case: Case, user: User, membership: Membership, actor: User, expected_version: int
+) -> Case:
+    """Hand the lead to a colleague in the lead agency (the lead manager or a team lead)."""
+    _require_lead(membership, case)
+    if actor.pk != case.lead_user_id and not membership.can(Capability.ASSIGN_CASES):
+        raise AccessDenied
+    new_lead = _caseworker(case.lead_agency, user, field="lead_user")
+    assert new_lead is not None  # noqa: S101 - user is given
+    _end_assignments(case, agency=case.lead_agency, kind=CaseAssignment.Kind.LEAD)
+    _assign(
+        case=case,
+        agency=case.lead_agency,
+        user=new_lead,
+        kind=CaseAssignment.Kind.LEAD,
+        actor=actor,
+    )
+    CaseParticipant.objects.filter(case=case, agency=case.lead_agency).update(contact=new_lead)
+    case.lead_user = new_lead
+    _bump(case, expected_version=expected_version, fields=["lead_user"])
+    record(
+        action=AuditAction.CASE_LEAD_CHANGED,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"user": new_lead.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    user: User,
+    kind: str,
+    membership: Membership,
+    actor: User,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> CaseAssignment:
+    """A team lead assigns a colleague of their agency to a case their agency takes part in:
+    as a further team member, or as a substitute for the dates given."""
+    if not membership.can(Capability.ASSIGN_CASES):
+        raise AccessDenied
+    _require_case_visible(membership, case)
+    if kind not in (CaseAssignment.Kind.MEMBER, CaseAssignment.Kind.SUBSTITUTE):
+        raise ValidationError({"kind": _("Choose team member or substitute.")})
+    assignee = _caseworker(membership.agency, user, field="user")
+    assert assignee is not None  # noqa: S101
+    start = valid_from or timezone.localdate()
+    if kind == CaseAssignment.Kind.SUBSTITUTE and valid_until is None:
+        raise ValidationError({"valid_until": _("Say until when the substitute covers.")})
+    if valid_until is not None and valid_until < start:
+        raise ValidationError({"valid_until": _("The end lies before the start.")})
+    assignment = _assign(
+        case=case,
+        agency=membership.agency,
+        user=assignee,
+        kind=kind,
+        actor=actor,
+        valid_from=start,
+        valid_until=valid_until,
+    )
+    record(
+        action=AuditAction.CASE_ASSIGNED,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"user": assignee.pk, "kind": kind},
+    )
+    return assignment
+
+
+@transaction.atomic
+def case_assignment_end(*, assignment: CaseAssignment, membership: Membership, actor: User) -> None:
+    """End a team member's or substitute's assignment (leads and contacts change elsewhere)."""
+    if not membership.can(Capability.ASSIGN_CASES) or assignment.agency_id != membership.agency_id:
+        raise AccessDenied
+    if assignment.kind not in (CaseAssignment.Kind.MEMBER, CaseAssignment.Kind.SUBSTITUTE):
+        raise ValidationError(_("Change the lead or the contact person instead."))
+    assignment.valid_until = timezone.localdate() - timedelta(days=1)
+    assignment.save(update_fields=["valid_until", "updated_at"])
+    record(
+        action=AuditAction.CASE_ASSIGNMENT_ENDED,
+        actor=actor,
+        agency=membership.agency,
+        target=assignment.case,
+        detail={"user": assignment.user_id, "kind": assignment.kind},
+    )
+
+
+# --- assessment and plan ---------------------------------------------------------------------
+
+
+def _require_case_member(membership: Membership, case: Case) -> None:
+    """Writing content under a case: the member's agency takes part and the member may see
+    the case (need-to-know); content stays the writing agency's own (``owner_agency``)."""
+    if not membership.can(Capability.WRITE_CASE_CONTENT):
+        raise AccessDenied
+    _require_case_visible(membership, case)
+
+
+def _case_subjects(membership: Membership, case: Case, subjects: Iterable[Person]) -> list[Person]:
+    chosen = list(dict.fromkeys(subjects))
+    if not chosen:
+        raise ValidationError({"subjects": _("Choose at least one person.")})
+    members = set(
+        HouseholdMember.objects.filter(household_id=case.household_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    for person in chosen:
+        if person.pk not in members:
+            raise AccessDenied
+        require_visible_person(membership, person)
+    return chosen
+
+
+def _participating_agency(case: Case, agency: Agency | None, *, field: str) -> Agency:
+    if (
+        agency is None
+        or not CaseParticipant.objects.filter(
+            case=case, agency=agency, left_on__isnull=True
+        ).exists()
+    ):
+        raise ValidationError({field: _("Choose an agency that takes part in the case.")})
+    return agency
+
+
+def _may_entrust(membership: Membership, entrusted: bool) -> None:
+    if entrusted and membership.agency.kind != Agency.Kind.YOUTH_WELFARE_OFFICE:
+        raise ValidationError(
+            {"entrusted": _("Only the Jugendamt records entrusted information (§ 65 SGB VIII).")}
+        )
+
+
+def _not_closed(case: Case) -> None:
+    if case.is_closed:
+        raise ValidationError(_("The case is closed; reopen it to change its content."))
+
+
+def _long_text(value: str, *, field: str) -> str:
+    return clean_text(value, field=field, max_length=LONG_TEXT_MAX, multiline=True)
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    case: Case,
+    subject: Person,
+    domain: str,
+    need: int,
+    membership: Membership,
+    actor: User,
+    situation: str = "",
+    resources: str = "",
+    assessed_on: date | None = None,
+    entrusted: bool = False,
+) -> Assessment:
+    """Record how one person stands in one life domain. Each record is kept: the latest is
+    the current assessment, the earlier ones are its history on the timeline."""
+    _require_case_member(membership, case)
+    _not_closed(case)
+    (subject,) = _case_subjects(membership, case, [subject])
+    if domain not in LifeDomain.values:
+        raise ValidationError({"domain": _("Choose a life domain.")})
+    if need not in Assessment.Need.values:
+        raise ValidationError({"need": _("Choose the need for support (0 to 3).")})
+    _may_entrust(membership, entrusted)
+    on = assessed_on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The date lies in the future.")})
+    assessment = Assessment.objects.create(
+        case=case,
+        subject=subject,
+        owner_agency=membership.agency,
+        category=DOMAIN_CATEGORY[domain],
+        entrusted=entrusted,
+        author=actor,
+        domain=domain,
+        need=need,
+        situation=clean_text(
+            situation, field="situation", max_length=LONG_TEXT_MAX, multiline=True
+        ),
+        resources=clean_text(
+            resources, field="resources", max_length=LONG_TEXT_MAX, multiline=True
+        ),
+        assessed_on=on,
+    )
+    record(
+        action=AuditAction.CASE_CONTENT_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=assessment,
+        subject_id=subject.pk,
+        basis="own_agency",
+        detail={"case": case.pk, "kind": "assessment"},
+    )
+    return assessment
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    case: Case,
+    subjects: Iterable[Person],
+    domain: str,
+    text: str,
+    responsible_agency: Agency | None,
+    membership: Membership,
+    actor: User,
+    target_date: date | None = None,
+) -> list[Goal]:
+    """A goal of the family integration plan, one row per person it is for (same ``group``)."""
+    _require_case_member(membership, case)
+    _not_closed(case)
+    persons = _case_subjects(membership, case, subjects)
+    if domain not in LifeDomain.values:
+        raise ValidationError({"domain": _("Choose a life domain.")})
+    text = clean_text(text, field="text", max_length=500)
+    if not text:
+        raise ValidationError({"text": _("Say what the goal is.")})
+    agency = _participating_agency(case, responsible_agency, field="responsible_agency")
+    group = uuid.uuid4()
+    goals = [
+        Goal.objects.create(
+            case=case,
+            subject=person,
+            owner_agency=membership.agency,
+            category=DataCategory.CASE_PLAN,
+            author=actor,
+            group=group,
+            domain=domain,
+            text=text,
+            responsible_agency=agency,
+            target_date=target_date,
+        )
+        for person in persons
+    ]
+    for goal in goals:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=goal,
+            subject_id=goal.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": "goal"},
+        )
+    return goals
+
+
+def _own_group(
+    model: type[Goal] | type[Measure], *, case: Case, group: uuid.UUID, membership: Membership
+) -> list[Any]:
+    """The rows of one item for several persons, if the member's agency recorded them."""
+    rows = list(
+        model.objects.filter(case=case, owner_agency=membership.agency, group=group).order_by("pk")
+    )
+    if not rows:
+        raise AccessDenied
+    return rows
+
+
+def _save_group(rows: list[Any], *, expected_version: int, values: dict[str, Any]) -> None:
+    """Update every row of an item for several persons together, refused when stale."""
+    model = type(rows[0])
+    updated = model.objects.filter(
+        pk__in=[row.pk for row in rows], version=expected_version
+    ).update(**values, version=expected_version + 1, updated_at=timezone.now())
+    if updated != len(rows):
+        raise ValidationError(
+            _(
+                "Someone else changed this in the meantime. Reload the page to see their "
+                "changes, then make yours again."
+            ),
+            code="stale",
+        )
+
+
+@transaction.atomic
+def goal_update(
+    *,
+    case: Case,
+    group: uuid.UUID,
+    membership: Membership,
+    actor: User,
+    expected_version: int,
+    text: str,
+    target_date: date | None,
+    attainment: int | None,
+) -> list[Goal]:
+    """Change a goal or rate its attainment (−2 … +2). Only the agency that recorded it:
+    seeing a goal is not owning it."""
+    _require_case_member(membership, case)
+    _not_closed(case)
+    goals: list[Goal] = _own_group(Goal, case=case, group=group, membership=membership)
+    text = clean_text(text, field="text", max_length=500)
+    if not text:
+        raise ValidationError({"text": _("Say what the goal is.")})
+    if attainment is not None and attainment not in Goal.Attainment.values:
+        raise ValidationError({"attainment": _("Choose a value from −2 to +2.")})
+    _save_group(
+        goals,
+        expected_version=expected_version,
+        values={"text": text, "target_date": target_date, "attainment": attainment},
+    )
+    for goal in goals:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=goal,
+            subject_id=goal.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": "goal", "changed": True},
+        )
+    return list(Goal.objects.filter(pk__in=[g.pk for g in goals]).order_by("pk"))
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    case: Case,
+    goal_group: uuid.UUID,
+    text: str,
+    responsible_agency: Agency | None,
+    membership: Membership,
+    actor: User,
+    due_date: date | None = None,
+) -> list[Measure]:
+    """A step towards a goal of the member's agency, for the persons of that goal."""
+    _require_case_member(membership, case)
+    _not_closed(case)
+    goals: list[Goal] = _own_group(Goal, case=case, group=goal_group, membership=membership)
+    text = clean_text(text, field="text", max_length=500)
+    if not text:
+        raise ValidationError({"text": _("Say what is to be done.")})
+    agency = _participating_agency(case, responsible_agency, field="responsible_agency")
+    group = uuid.uuid4()
+    measures = [
+        Measure.objects.create(
+            case=case,
+            subject_id=goal.subject_id,
+            owner_agency=membership.agency,
+            category=DataCategory.CASE_PLAN,
+            author=actor,
+            group=group,
+            goal_group=goal_group,
+            text=text,
+            responsible_agency=agency,
+            due_date=due_date,
+        )
+        for goal in goals
+    ]
+    for measure in measures:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=measure,
+            subject_id=measure.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": "measure"},
+        )
+    return measures
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    case: Case,
+    group: uuid.UUID,
+    status: str,
+    due_date: date | None,
+    membership: Membership,
+    actor: User,
+    expected_version: int,
+) -> list[Measure]:
+    _require_case_member(membership, case)
+    _not_closed(case)
+    measures: list[Measure] = _own_group(Measure, case=case, group=group, membership=membership)
+    if status not in Measure.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    _save_group(
+        measures, expected_version=expected_version, values={"status": status, "due_date": due_date}
+    )
+    for measure in measures:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=measure,
+            subject_id=measure.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": "measure", "status": status},
+        )
+    return list(Measure.objects.filter(pk__in=[m.pk for m in measures]).order_by("pk"))
+
+
+@transaction.atomic
+def case_entry_create(
+    *,
+    case: Case,
+    subjects: Iterable[Person],
+    kind: str,
+    category: str,
+    text: str,
+    membership: Membership,
+    actor: User,
+    follow_up_on: date | None = None,
+    occurred_at: datetime | None = None,
+) -> list[JournalEntry]:
+    """A journal entry under the case, about one person or several (the whole household):
+    one row per person with the same group, each under that person's basis."""
+    _require_case_member(membership, case)
+    _not_closed(case)
+    persons = _case_subjects(membership, case, subjects)
+    group = uuid.uuid4()
+    return [
+        journal_entry_create(
+            subject=person,
+            kind=kind,
+            category=category,
+            text=text,
+            membership=membership,
+            actor=actor,
+            occurred_at=occurred_at,
+            case=case,
+            group=group,
+            follow_up_on=follow_up_on,
+            interpreter_language=case.interpreter_language,
+        )
+        for person in persons
+    ]

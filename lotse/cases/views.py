@@ -8,7 +8,6 @@ writes, the selectors (through ``consent.policy``) for reads. Every shared entry
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,16 +21,13 @@ from lotse.accounts.models import Agency, Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.consent import policy
-from lotse.consent.forms import (
-    CATEGORY_HELP,
-    Paging,
-    apply_service_errors,
-    error_summary,
-    explained_choices,
-)
+from lotse.consent.forms import CATEGORY_HELP
 from lotse.consent.reads import audited_denial, audited_read
+from lotse.core.forms import apply_service_errors, error_summary, explained_choices
+from lotse.core.paging import Paging
 from lotse.people import access as people_access
 from lotse.people.models import Person
+from lotse.people.panels import Panel
 from lotse.people.selectors import person_get
 
 from . import selectors
@@ -52,15 +48,20 @@ class EntryRow:
     basis: str
 
 
-def entry_rows(membership: Membership, entries: list[JournalEntry]) -> list[EntryRow]:
+def entry_rows(
+    membership: Membership,
+    entries: list[JournalEntry],
+    decisions: policy.Decisions | None = None,
+) -> list[EntryRow]:
     """The entries with the reason each may be seen: a fixed number of queries per page."""
-    decisions = policy.explain_many(membership, entries)
+    if decisions is None:
+        decisions = policy.explain_many(membership, entries)
     return [
         EntryRow(
             entry=entry,
             shared=entry.owner_agency_id != membership.agency_id,
-            why=decisions[entry.pk].explanation,
-            basis=decisions[entry.pk].basis,
+            why=decisions.of(entry).explanation,
+            basis=decisions.of(entry).basis,
         )
         for entry in entries
     ]
@@ -80,7 +81,9 @@ def audit_read(
         actor=current_user(request),
         action=AuditAction.JOURNAL_ENTRY_VIEWED,
         items=[row.entry for row in rows],
-        decisions={row.entry.pk: policy.Decision(True, row.basis, row.why) for row in rows},
+        decisions=policy.Decisions(
+            (policy.item_key(row.entry), policy.Decision(True, row.basis, row.why)) for row in rows
+        ),
         subject=subject_id,
         count=count,
     )
@@ -134,7 +137,7 @@ def entry_create(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "person": person,
             "form": form,
-            "categories": explained_choices(form["category"]),
+            "categories": explained_choices(form["category"], CATEGORY_HELP),
             "summary": error_summary(form),
         },
     )
@@ -210,22 +213,25 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def journal_preview(request: HttpRequest, person: Person) -> dict[str, Any]:
-    """What the person page's journal panel shows: the latest entries the member may see."""
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None or not membership.can(Capability.READ_CASE_CONTENT):
-        return {"show": False}
+def journal_panel(*, request: HttpRequest, membership: Membership, person: Person) -> Panel | None:
+    """The person page's journal section: the latest entries the member may see. The page
+    records them in its one audit event."""
+    if not membership.can(Capability.READ_CASE_CONTENT):
+        return None
     entries = list(
         selectors.journal_entry_list(membership=membership, person_id=person.pk)[:PREVIEW_SIZE]
     )
     total = selectors.journal_entry_count(membership=membership, person_id=person.pk)
-    rows = entry_rows(membership, entries)
-    if rows:
-        audit_read(request, membership, subject_id=person.pk, rows=rows, count=total)
-    return {
-        "show": True,
-        "person": person,
-        "rows": rows,
-        "total": total,
-        "may_write": membership.can(Capability.WRITE_CASE_CONTENT),
-    }
+    decisions = policy.explain_many(membership, entries)
+    return Panel(
+        template="cases/_journal_panel.html",
+        context={
+            "person": person,
+            "rows": entry_rows(membership, entries, decisions),
+            "total": total,
+            "may_write": membership.can(Capability.WRITE_CASE_CONTENT),
+        },
+        items=entries,
+        decisions=decisions,
+        detail={"journal_entries": total} if entries else {},
+    )

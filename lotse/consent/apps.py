@@ -17,14 +17,12 @@ class ConsentConfig(AppConfig):
         return consent_content_move(survivor_id=survivor_id, merged_id=merged_id)
 
     def ready(self) -> None:
-        # The person page lives in people, which depends on consent: register lazily.
-        from django.apps import apps
         from django.conf import settings
+        from django.core import checks
 
-        if apps.is_installed("lotse.people"):
-            from lotse.people.panels import register_person_panel
+        from .checks import check_compartments
 
-            register_person_panel("consent/_person_consent.html")
+        checks.register(check_compartments)
 
         # Production has no demo contact: say at start-up when the form would lack one.
         if getattr(settings, "IS_PRODUCTION", False):

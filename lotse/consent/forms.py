@@ -1,10 +1,10 @@
 """Input schemas of the consent pages: parse and name fields; the rules live in the services.
 
 The services refuse what the law forbids (a firewall rule, a child consenting alone, a wrong
-file) with a ``ValidationError`` naming the field; :func:`apply_service_errors` puts that
-message back on the field, and :func:`error_summary` lists every error above the form, each
-naming its field. The small helpers here (KERN classes, summary, paging) serve the journal and
-the DPO pages too: both sit above this module.
+file) with a ``ValidationError`` naming the field; ``core.forms.apply_service_errors`` puts
+that message back on the field, and ``core.forms.error_summary`` lists every error above the
+form, each naming its field. :data:`CATEGORY_HELP` explains each category beside its choice
+(``core.forms.explained_choices``), here and on the journal's pages.
 """
 
 from __future__ import annotations
@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency
-from lotse.core.forms import PlausibleDateField, SafeModelChoiceField, SafeModelMultipleChoiceField
+from lotse.core.forms import (
+    KernForm,
+    PlausibleDateField,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+    date_input,
+)
 
 from . import firewall
 from .categories import DataCategory
@@ -43,146 +46,6 @@ CATEGORY_HELP: dict[str, Promise] = {
     ),
     DataCategory.CASE_PLAN: _("The family's goals, the agreed steps and who does what."),
 }
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One checkbox or radio button with its plain-language explanation."""
-
-    widget: Any
-    help: str
-
-
-def explained_choices(field: forms.BoundField) -> list[Choice]:
-    return [
-        Choice(widget, str(CATEGORY_HELP.get(str(widget.data["value"]), "")))
-        for widget in field.subwidgets
-    ]
-
-
-# --- shared helpers ------------------------------------------------------------------------------
-
-
-class KernForm(forms.Form):
-    """Gives every widget the KERN-UX classes, and the error variant to fields with errors."""
-
-    _CLASSES = {
-        "select": "kern-form-input__select",
-        "checkbox": "kern-form-check__checkbox",
-        "checkboxselectmultiple": "kern-form-check__checkbox",
-        "radioselect": "kern-form-check__radio",
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            kind = field.widget.__class__.__name__.lower().removesuffix("input")
-            if not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["class"] = self._CLASSES.get(kind, "kern-form-input__input")
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if css and "--error" not in css:
-                    widget.attrs["class"] = f"{css} {css.split()[0]}--error"
-
-
-@dataclass(frozen=True)
-class SummaryItem:
-    anchor: str
-    text: str
-
-
-def error_summary(*forms_: forms.Form) -> list[SummaryItem]:
-    """Every error of the page, each naming its field and linked to it."""
-    items: list[SummaryItem] = []
-    for form in forms_:
-        if not form.is_bound or not form.errors:
-            continue
-        for name, messages in form.errors.items():
-            if name == "__all__" or name not in form.fields:
-                anchor, label = "main", ""
-            else:
-                bound = form[name]
-                anchor, label = bound.auto_id or "main", str(bound.label or name)
-            for message in messages:
-                text = (
-                    gettext("%(field)s: %(message)s") % {"field": label, "message": message}
-                    if label
-                    else str(message)
-                )
-                items.append(SummaryItem(anchor, text))
-    return items
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, anything else on the form."""
-    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
-    for key, items in by_field.items():
-        target = key if key in form.fields else None
-        for item in items:
-            form.add_error(target, item)
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-@dataclass(frozen=True)
-class Paging:
-    """One page of a list whose total is known (counted from indexed parts, not by OFFSET)."""
-
-    number: int
-    per_page: int
-    total: int
-
-    @classmethod
-    def of(cls, request: HttpRequest, *, total: int, per_page: int) -> Paging:
-        try:
-            wanted = int(request.GET.get("page", "1"))
-        except ValueError:
-            wanted = 1
-        last = max(1, -(-total // per_page))
-        return cls(number=min(max(1, wanted), last), per_page=per_page, total=total)
-
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.per_page
-
-    @property
-    def end(self) -> int:
-        return self.offset + self.per_page
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous(self) -> int:
-        return self.number - 1
-
-    @property
-    def next(self) -> int:
-        return self.number + 1
-
-    @property
-    def first_shown(self) -> int:
-        return self.offset + 1 if self.total else 0
-
-    @property
-    def last_shown(self) -> int:
-        return min(self.end, self.total)
 
 
 # --- consents ----------------------------------------------------------------------------------

@@ -87,7 +87,22 @@ class ConsentPurpose(models.TextChoices):
     OTHER = "other", _("Other purpose (described below)")
 
 
+#: Which consent purposes open items that serve a use. A consent to coordinated case management
+#: includes the family's case conferences; a consent for a conference opens the conference and
+#: the plan it discusses; a referral opens what the referral needs. A consent for benefits or
+#: residence matters opens no plan, assessment or minutes (``Compartment.purposes``).
+PURPOSES_COVERING: dict[str, frozenset[str]] = {
+    ConsentPurpose.CASE_MANAGEMENT: frozenset({ConsentPurpose.CASE_MANAGEMENT}),
+    ConsentPurpose.CASE_CONFERENCE: frozenset(
+        {ConsentPurpose.CASE_MANAGEMENT, ConsentPurpose.CASE_CONFERENCE}
+    ),
+    ConsentPurpose.REFERRAL: frozenset({ConsentPurpose.CASE_MANAGEMENT, ConsentPurpose.REFERRAL}),
+}
+
+
 class ConsentDeclaration(TimeStampedModel):
+    compartment_exempt = "a consent itself: need-to-know by consent.rules, not by the policy"
+
     class Status(models.TextChoices):
         REQUESTED = "requested", _("requested")
         GIVEN = "given", _("given")
@@ -211,6 +226,8 @@ class DisclosureConfirmation(models.Model):
 class ConsentGrant(models.Model):
     """One (subject, from, to, category) a given consent opens: ``visible_q`` is one EXISTS here."""
 
+    compartment_exempt = "the policy's own index of consents; never shown as such"
+
     declaration = models.ForeignKey(
         ConsentDeclaration, on_delete=models.CASCADE, related_name="grants"
     )
@@ -218,6 +235,9 @@ class ConsentGrant(models.Model):
     disclosing_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     recipient_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=16, choices=DataCategory.choices)
+    # The declaration's purpose, copied so that items bound to purposes (``Compartment.purposes``)
+    # are matched in the same index probe.
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices, default="")
     includes_entrusted = models.BooleanField(default=False)
     valid_from = models.DateField()
     valid_until = models.DateField()
@@ -241,6 +261,7 @@ class ConsentGrant(models.Model):
                     "valid_from",
                     "active",
                     "includes_entrusted",
+                    "purpose",
                 ],
                 name="consent_grant_recipient_idx",
             ),
@@ -272,6 +293,8 @@ class LegalBasis(TimeStampedModel):
 
 class BreakGlass(TimeStampedModel):
     """Emergency access of a team lead to one person's items, reviewed by the DPO."""
+
+    compartment_exempt = "a record of an access, shown to its user and the DPO only"
 
     class Review(models.TextChoices):
         PENDING = "pending", _("awaiting review")

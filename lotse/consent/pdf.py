@@ -1,9 +1,9 @@
 """The printable consent form: exactly what a declaration opens, in German and another language.
 
-Rendered with WeasyPrint from ``consent/form_pdf.html``. Nothing is fetched: the template has
-no links, the base URL is the template folder, and the URL fetcher refuses every URL. Fonts
-come from the system (fontconfig): Noto Sans / DejaVu Sans for Latin and Cyrillic, Noto Naskh
-Arabic for Arabic and Persian (Debian: fonts-noto-core, fonts-dejavu-core).
+Rendered from ``consent/form_pdf.html`` by ``core.pdf`` (WeasyPrint). Nothing is fetched: the
+template has no links, the base URL is the template folder, and the URL fetcher refuses every
+URL. Fonts come from the system (fontconfig): Noto Sans / DejaVu Sans for Latin and Cyrillic,
+Noto Naskh Arabic for Arabic and Persian (Debian: fonts-noto-core, fonts-dejavu-core).
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.template.loader import render_to_string
-
 from lotse.accounts.models import Agency
+from lotse.core.pdf import render_pdf
 from lotse.people.models import Person
 
 from .categories import DataCategory
@@ -147,26 +146,6 @@ def consent_form_context(
     }
 
 
-def _weasyprint() -> Any:
-    """WeasyPrint, imported on first use: it loads Pango, which nothing else in Lotse needs."""
-    import weasyprint  # type: ignore[import-untyped]
-
-    return weasyprint
-
-
-def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
-    raise ValueError(f"The consent form loads no external resources: {url}")
-
-
-def _url_fetcher() -> Any:
-    """A fetcher that refuses every URL (the form needs none; fonts come from fontconfig)."""
-    # WeasyPrint ≥ 68 takes a URLFetcher object, older versions a plain function.
-    fetcher_class = getattr(_weasyprint().urls, "URLFetcher", None)
-    if fetcher_class is None:
-        return _refuse
-    return fetcher_class(allowed_protocols=(), fail_on_errors=True)
-
-
 def consent_form_pdf(
     declaration: ConsentDeclaration,
     language: str,
@@ -179,9 +158,5 @@ def consent_form_pdf(
     language beside it (right to left for Arabic and Persian). ValueError for other languages.
     ``draft`` as for :func:`consent_form_context`.
     """
-    html = render_to_string(TEMPLATE, consent_form_context(declaration, language, draft=draft))
-    document = _weasyprint().HTML(
-        string=html, base_url=str(TEMPLATE_DIR), url_fetcher=_url_fetcher()
-    )
-    pdf: bytes = document.write_pdf()
-    return pdf
+    context = consent_form_context(declaration, language, draft=draft)
+    return render_pdf(TEMPLATE, context, base_url=TEMPLATE_DIR)

@@ -14,7 +14,7 @@ The module knows content only through its compartment (see ``categories.Compartm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,9 +30,31 @@ from lotse.accounts.roles import Capability
 
 from . import firewall
 from .categories import Compartment, DataCategory
-from .models import BreakGlass, ConsentGrant, LegalBasis
+from .models import PURPOSES_COVERING, BreakGlass, ConsentGrant, LegalBasis
 
 NOTHING = Q(pk__in=[])
+
+#: Rows with a ``person_id`` column: the persons whose content a member may see under their
+#: agency's need-to-know rule (§ 35 SGB I). Provided by the app that knows cases.
+AssignmentScope = Callable[[Membership], QuerySet[Any]]
+_assignment_scopes: list[AssignmentScope] = []
+
+
+def register_assignment_scope(scope: AssignmentScope) -> None:
+    """Let the cases app say whom a member is assigned to; ``consent`` cannot import it."""
+    if scope not in _assignment_scopes:
+        _assignment_scopes.append(scope)
+
+
+def _assigned_persons(membership: Membership) -> QuerySet[Any] | None:
+    """The ``person_id`` rows of every registered scope, or None when nobody is assigned."""
+    scopes = [scope(membership) for scope in _assignment_scopes]
+    if not scopes:
+        return None
+    combined = scopes[0].values("person_id")
+    for other in scopes[1:]:
+        combined = combined.union(other.values("person_id"))
+    return combined
 
 
 class Basis:
@@ -74,6 +96,9 @@ class _Context:
     legal_citations: dict[tuple[str, str], LegalBasis]
     break_glass_subjects: dict[int, BreakGlass]
     today: date
+    # Need-to-know inside the agency: the persons the member is assigned to (None: nobody)
+    need_to_know: bool
+    assigned_persons: QuerySet[Any] | None
 
 
 def _context(membership: Membership) -> _Context:
@@ -123,6 +148,8 @@ def _context(membership: Membership) -> _Context:
         legal_citations=citations,
         break_glass_subjects=glass,
         today=timezone.localdate(),
+        need_to_know=agency.need_to_know,
+        assigned_persons=_assigned_persons(membership) if agency.need_to_know else None,
     )
     membership._access_context = context  # type: ignore[attr-defined]
     return context
@@ -145,13 +172,39 @@ def _active_grants(context: _Context) -> Any:
 
 @dataclass(frozen=True)
 class _Branches:
-    """The parts of the rule for one model and member; ``visible_q`` ORs them together."""
+    """The parts of the rule for one model and member; ``visible_q`` combines them.
+
+    ``(own | category_ok & (by_consent | legal)) & assigned | glass``
+    """
 
     own: Q
     category_ok: Q
     by_consent: Q
-    others: Q  # legal bases and break-glass, for items that are not entrusted
+    legal: Q  # legal bases, for items that are not entrusted
+    glass: Q  # break-glass: an emergency opens what need-to-know would hide, not entrusted items
+    assigned: Q  # need-to-know inside the agency; Q() when the agency does not limit its staff
     closed: bool  # True: nothing beyond the own agency's items can be visible
+
+
+def _purpose_filter(compartment: Compartment) -> Q:
+    return Q() if compartment.purposes is None else Q(purpose__in=sorted(compartment.purposes))
+
+
+def restricts(context: _Context, compartment: Compartment) -> bool:
+    return context.need_to_know and compartment.need_to_know
+
+
+def _assigned_q(context: _Context, compartment: Compartment, at: Callable[[str], str]) -> Q:
+    if not restricts(context, compartment):
+        return Q()
+    assigned = (
+        Q(**{at(f"{compartment.subject}__in"): context.assigned_persons})
+        if context.assigned_persons is not None
+        else NOTHING
+    )
+    if compartment.author is not None:
+        assigned |= Q(**{at(compartment.author): context.user_id})
+    return assigned
 
 
 def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _Branches:
@@ -165,6 +218,7 @@ def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _
     own = Q(**{at("owner_agency_id"): context.agency_id})
     allowed_categories = set(DataCategory.values) - context.blocked
     grants = _active_grants(context).filter(
+        _purpose_filter(compartment),
         subject_id=OuterRef(at(compartment.subject)),
         disclosing_agency_id=OuterRef(at("owner_agency_id")),
     )
@@ -199,27 +253,29 @@ def _branches(membership: Membership, model: type[Model], prefix: str = "") -> _
         by_consent = Q(Exists(grants))
         not_entrusted = Q()
 
-    others = NOTHING
+    legal = NOTHING
     open_categories = allowed_categories - context.consent_only
     for category, sources in context.legal_sources.items():
         if category not in open_categories or not sources:
             continue
         if compartment.category is None:
-            others |= Q(**{at("category"): category, at("owner_agency_id__in"): sources})
+            legal |= Q(**{at("category"): category, at("owner_agency_id__in"): sources})
         elif compartment.category == category:
-            others |= Q(**{at("owner_agency_id__in"): sources})
+            legal |= Q(**{at("owner_agency_id__in"): sources})
+    glass = NOTHING
     if context.break_glass_subjects:
         glass = Q(**{at(f"{compartment.subject}__in"): list(context.break_glass_subjects)})
         if compartment.category is None:
             glass &= Q(**{at("category__in"): open_categories})
         elif compartment.category not in open_categories:
             glass = NOTHING
-        others |= glass
     return _Branches(
         own=own,
         category_ok=category_ok,
         by_consent=by_consent,
-        others=not_entrusted & others if others != NOTHING else NOTHING,
+        legal=not_entrusted & legal if legal != NOTHING else NOTHING,
+        glass=not_entrusted & glass if glass != NOTHING else NOTHING,
+        assigned=_assigned_q(context, compartment, at),
         closed=closed,
     )
 
@@ -235,8 +291,11 @@ def visible_q(membership: Membership | None, model: type[Model], *, prefix: str 
     assert membership is not None  # noqa: S101 - narrowed by may_read_content
     parts = _branches(membership, model, prefix)
     if parts.closed:
-        return parts.own
-    return parts.own | (parts.category_ok & (parts.by_consent | parts.others))
+        return parts.own & parts.assigned
+    seen = parts.own | (parts.category_ok & (parts.by_consent | parts.legal))
+    if parts.glass == NOTHING:
+        return seen & parts.assigned
+    return (seen & parts.assigned) | parts.glass
 
 
 def _consent_join(
@@ -263,6 +322,8 @@ def _consent_join(
         conditions[f"{prefix}category"] = (
             F("category") if compartment.category is None else compartment.category
         )
+    if compartment.purposes is not None:
+        conditions[f"{prefix}purpose__in"] = sorted(compartment.purposes)
     conditions |= {
         f"{prefix}recipient_agency_id": context.agency_id,
         f"{prefix}active": True,
@@ -287,13 +348,17 @@ def count_parts(membership: Membership, queryset: QuerySet[Any]) -> list[QuerySe
     parts = _branches(membership, queryset.model)
     # Counting needs no order; a capped count (LIMIT) would otherwise sort every row first.
     queryset = queryset.order_by()
-    result = [queryset.filter(parts.own)]
+    result = [queryset.filter(parts.own & parts.assigned)]
     if parts.closed:
         return result
-    foreign = queryset.exclude(parts.own).filter(parts.category_ok)
+    foreign = queryset.exclude(parts.own).filter(parts.category_ok).filter(parts.assigned)
     result.append(_consent_join(membership, queryset.model, foreign).values("pk").distinct())
-    if parts.others != NOTHING:
-        result.append(foreign.filter(parts.others).exclude(parts.by_consent))
+    if parts.legal != NOTHING:
+        result.append(foreign.filter(parts.legal).exclude(parts.by_consent))
+    if parts.glass != NOTHING:
+        # Few persons, found by the subject index; only what no other part counted.
+        seen = (parts.own | parts.category_ok & (parts.by_consent | parts.legal)) & parts.assigned
+        result.append(queryset.filter(parts.glass).exclude(seen))
     return result
 
 
@@ -338,16 +403,31 @@ def _subject_id(item: Model, compartment: Compartment) -> int:
     return int(getattr(item, field))
 
 
+ItemKey = tuple[str, Any]
+
+
+def item_key(item: Model) -> ItemKey:
+    """An item's identity among items of several kinds (a timeline mixes entries, goals, …)."""
+    return (item._meta.label_lower, item.pk)
+
+
+class Decisions(dict[ItemKey, Decision]):
+    """The policy's answers for a page of items, keyed by (kind, pk)."""
+
+    def of(self, item: Model) -> Decision:
+        return self[item_key(item)]
+
+
 def explain(membership: Membership | None, item: Model) -> Decision:
     """Why the member sees ``item`` — or that they do not. Mirrors :func:`visible_q`."""
-    return explain_many(membership, [item])[item.pk]
+    return explain_many(membership, [item]).of(item)
 
 
-def explain_many(membership: Membership | None, items: Sequence[Model]) -> dict[Any, Decision]:
-    """:func:`explain` for a page of items, with a fixed number of queries."""
+def explain_many(membership: Membership | None, items: Sequence[Model]) -> Decisions:
+    """:func:`explain` for a page of items of any kinds, with a fixed number of queries."""
     denied = Decision(False, "", _("No basis for access."))
     if not may_read_content(membership):
-        return {item.pk: denied for item in items}
+        return Decisions((item_key(item), denied) for item in items)
     assert membership is not None  # noqa: S101
     context = _context(membership)
     foreign = [item for item in items if item.owner_agency_id != context.agency_id]  # type: ignore[attr-defined]
@@ -364,9 +444,68 @@ def explain_many(membership: Membership | None, items: Sequence[Model]) -> dict[
             key = (grant.subject_id, grant.disclosing_agency_id, grant.category)
             grants_by_key.setdefault(key, []).append(grant)
         owner_kinds = dict(Agency.objects.filter(pk__in=owners).values_list("pk", "kind"))
-    return {
-        item.pk: _decide(context, membership, item, grants_by_key, owner_kinds) for item in items
-    }
+    assigned: frozenset[int] = frozenset()
+    restricted = [item for item in items if restricts(context, compartment_of(item))]
+    if restricted and context.assigned_persons is not None:
+        subjects = {_subject_id(item, compartment_of(item)) for item in restricted}
+        assigned = frozenset(
+            context.assigned_persons.filter(person_id__in=subjects).values_list(
+                "person_id", flat=True
+            )
+        )
+    return Decisions(
+        (
+            item_key(item),
+            _decide(context, membership, item, grants_by_key, owner_kinds, assigned),
+        )
+        for item in items
+    )
+
+
+def _is_assigned(
+    context: _Context, compartment: Compartment, item: Model, assigned: frozenset[int]
+) -> bool:
+    if not restricts(context, compartment):
+        return True
+    if _subject_id(item, compartment) in assigned:
+        return True
+    return compartment.author is not None and getattr(item, compartment.author) == context.user_id
+
+
+def _firewall_text(category: str, recipient_kind: str) -> str:
+    """The absolute rule that closes ``category`` to the kind, with its citation."""
+    rule = next(
+        r
+        for r in firewall.RULES
+        if r.absolute and category in r.categories and recipient_kind in r.recipient_kinds
+    )
+    return f"{rule.description} ({rule.citation})"
+
+
+def _need_to_know_denial() -> Decision:
+    return Decision(
+        False,
+        "",
+        _(
+            "Your agency shows a family's content only to the staff assigned to the family's "
+            "case (§ 35 SGB I)."
+        ),
+    )
+
+
+def _glass_decision(
+    context: _Context, compartment: Compartment, item: Model, category: str, entrusted: bool
+) -> Decision | None:
+    glass = context.break_glass_subjects.get(_subject_id(item, compartment))
+    open_category = category not in context.blocked and category not in context.consent_only
+    if glass is None or entrusted or not open_category:
+        return None
+    return Decision(
+        True,
+        f"{Basis.BREAK_GLASS}:{glass.pk}",
+        _("Emergency access until %(time)s, under review by the data-protection officer.")
+        % {"time": date_format(timezone.localtime(glass.expires_at), "SHORT_DATETIME_FORMAT")},
+    )
 
 
 def _decide(
@@ -375,55 +514,133 @@ def _decide(
     item: Model,
     grants_by_key: dict[tuple[int, int, str], list[ConsentGrant]],
     owner_kinds: dict[int, str],
+    assigned: frozenset[int],
 ) -> Decision:
     compartment = compartment_of(item)
     owner_id = item.owner_agency_id  # type: ignore[attr-defined]
-    if owner_id == context.agency_id:
-        return Decision(
-            True,
-            Basis.OWN_AGENCY,
-            _("Recorded by your agency (%(agency)s).") % {"agency": membership.agency.name},
-        )
     category = compartment.category or item.category  # type: ignore[attr-defined]
     entrusted = bool(compartment.entrusted and item.entrusted)  # type: ignore[attr-defined]
-    if category in context.blocked:
-        rule = next(
-            r
-            for r in firewall.RULES
-            if r.absolute and category in r.categories and context.agency_kind in r.recipient_kinds
+    is_assigned = _is_assigned(context, compartment, item, assigned)
+    if owner_id == context.agency_id:
+        if is_assigned:
+            return Decision(
+                True,
+                Basis.OWN_AGENCY,
+                _("Recorded by your agency (%(agency)s).") % {"agency": membership.agency.name},
+            )
+        return (
+            _glass_decision(context, compartment, item, category, entrusted)
+            or _need_to_know_denial()
         )
-        return Decision(False, "", f"{rule.description} ({rule.citation})")
+    if category in context.blocked:
+        return Decision(False, "", _firewall_text(category, context.agency_kind))
     subject_id = _subject_id(item, compartment)
     grants = grants_by_key.get((subject_id, owner_id, category), [])
+    if compartment.purposes is not None:
+        grants = [g for g in grants if g.purpose in compartment.purposes]
     if entrusted:
         grants = [g for g in grants if g.includes_entrusted]
+    basis: Decision | None = None
     if grants:
         grant = grants[0]
-        return Decision(
+        basis = Decision(
             True,
             f"{Basis.CONSENT}:{grant.declaration_id}",
             _("Consent no. %(number)s, valid until %(date)s.")
             % {"number": grant.declaration_id, "date": date_format(grant.valid_until)},
         )
-    if entrusted:
+    elif entrusted:
         return Decision(
             False, "", f"{firewall.ENTRUSTED_DESCRIPTION} ({firewall.ENTRUSTED_CITATION})"
         )
-    if category in context.consent_only:
-        return Decision(False, "", _("No basis for access."))
-    if owner_id in context.legal_sources.get(category, frozenset()):
-        basis = context.legal_citations[(owner_kinds[owner_id], category)]
-        return Decision(
+    elif category not in context.consent_only and owner_id in context.legal_sources.get(
+        category, frozenset()
+    ):
+        legal = context.legal_citations[(owner_kinds[owner_id], category)]
+        basis = Decision(
             True,
-            f"{Basis.LEGAL_BASIS}:{basis.pk}",
-            _("Legal basis: %(citation)s.") % {"citation": basis.citation},
+            f"{Basis.LEGAL_BASIS}:{legal.pk}",
+            _("Legal basis: %(citation)s.") % {"citation": legal.citation},
         )
-    glass = context.break_glass_subjects.get(subject_id)
+    if basis is not None and is_assigned:
+        return basis
+    glass = _glass_decision(context, compartment, item, category, entrusted)
     if glass is not None:
-        return Decision(
-            True,
-            f"{Basis.BREAK_GLASS}:{glass.pk}",
-            _("Emergency access until %(time)s, under review by the data-protection officer.")
-            % {"time": date_format(timezone.localtime(glass.expires_at), "SHORT_DATETIME_FORMAT")},
-        )
+        return glass
+    if basis is not None:
+        return _need_to_know_denial()
     return Decision(False, "", _("No basis for access."))
+
+
+@dataclass(frozen=True)
+class FlowGap:
+    """A flow the policy would not open: ``disclosing``'s items of ``category`` about
+    ``subject_id`` to ``recipient``, for a use such as case management."""
+
+    subject_id: int
+    category: str
+    #: "firewall": forbidden whatever the family agrees to; "consent": needs a consent
+    reason: str
+    explanation: str
+
+
+def flow_gaps(
+    *,
+    disclosing: Agency,
+    recipient: Agency,
+    subject_ids: Sequence[int],
+    categories: Sequence[str],
+    use: str,
+) -> list[FlowGap]:
+    """What is missing for ``recipient`` to see ``disclosing``'s items for ``use``.
+
+    Mirrors :func:`visible_q` for items that are not entrusted: a firewall rule closes the flow
+    for good; otherwise an active consent of the person whose purpose covers the use, or a
+    legal basis of the DPO's register, opens it. Two queries, whatever the numbers.
+    """
+    if disclosing.pk == recipient.pk or not subject_ids or not categories:
+        return []
+    blocked = firewall.blocked_categories(recipient.kind)
+    consent_only = firewall.consent_only_categories(recipient.kind)
+    by_law: set[str] = set()
+    for basis in LegalBasis.objects.filter(
+        is_active=True, from_kind=disclosing.kind, to_kind=recipient.kind
+    ):
+        by_law.update(basis.categories)
+    today = timezone.localdate()
+    purposes = PURPOSES_COVERING.get(use, frozenset({use}))
+    consented = set(
+        ConsentGrant.objects.filter(
+            subject_id__in=subject_ids,
+            disclosing_agency_id=disclosing.pk,
+            recipient_agency_id=recipient.pk,
+            category__in=list(categories),
+            purpose__in=sorted(purposes),
+            active=True,
+            valid_from__lte=today,
+            valid_until__gte=today,
+        ).values_list("subject_id", "category")
+    )
+    gaps = []
+    for subject_id in subject_ids:
+        for category in categories:
+            if category in blocked:
+                gaps.append(
+                    FlowGap(
+                        subject_id, category, "firewall", _firewall_text(category, recipient.kind)
+                    )
+                )
+            elif (subject_id, category) in consented or (
+                category in by_law and category not in consent_only
+            ):
+                continue
+            else:
+                gaps.append(
+                    FlowGap(
+                        subject_id,
+                        category,
+                        "consent",
+                        _("No consent for this purpose and no legal basis."),
+                    )
+                )
+    return gaps

@@ -46,7 +46,7 @@ def audited_read(
     items: Sequence[Model] = (),
     subject: int | None = None,
     subjects: Iterable[int] = (),
-    decisions: dict[Any, policy.Decision] | None = None,
+    decisions: policy.Decisions | None = None,
     basis: str | None = None,
     **detail: Any,
 ) -> None:
@@ -76,7 +76,7 @@ def audited_read(
         if decisions is None:
             decisions = policy.explain_many(membership, list(items))
         detail.setdefault("shown", [item.pk for item in items])
-        detail["bases"] = sorted({decisions[item.pk].basis for item in items})
+        detail["bases"] = sorted({decisions.of(item).basis for item in items})
     record(
         action=action,
         actor=actor,

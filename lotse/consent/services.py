@@ -342,6 +342,7 @@ def _grants_for(declaration: ConsentDeclaration) -> list[ConsentGrant]:
                         disclosing_agency=source,
                         recipient_agency=recipient,
                         category=category,
+                        purpose=declaration.purpose,
                         includes_entrusted=declaration.includes_entrusted
                         and source.kind in rules.CONFIDANT_KINDS,
                         valid_from=declaration.valid_from,

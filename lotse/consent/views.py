@@ -26,24 +26,24 @@ from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
+from lotse.core.forms import apply_service_errors, error_summary, explained_choices
+from lotse.core.paging import Paging
+from lotse.core.pdf import pdf_response
 
 from . import policy, rules, selectors, services
 from .categories import DataCategory
 from .dpo import dpo_contact
 from .form import LANGUAGES, TEXTS
 from .forms import (
+    CATEGORY_HELP,
     BreakGlassForm,
     BreakGlassReviewForm,
     ConsentFilterForm,
     ConsentForm,
     GiveForm,
     LegalBasisForm,
-    Paging,
     WithdrawForm,
-    apply_service_errors,
     chose_foreigners_authority,
-    error_summary,
-    explained_choices,
     foreigners_authority_rules,
 )
 from .models import BreakGlass, ConsentDeclaration, LegalBasis
@@ -163,7 +163,7 @@ def _record_page(
         {
             "person": person,
             "form": form,
-            "categories": explained_choices(form["categories"]),
+            "categories": explained_choices(form["categories"], CATEGORY_HELP),
             "firewall_rules": foreigners_authority_rules(),
             "foreigners_authority_chosen": chose_foreigners_authority(chosen),
             "summary": error_summary(form),
@@ -285,11 +285,7 @@ def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
         section="consent_draft",
         printed=language,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="consent-draft-{person.public_id}-{language}.pdf"'
-    )
-    return response
+    return pdf_response(pdf, filename=f"consent-draft-{person.public_id}-{language}.pdf")
 
 
 # --- registers ---------------------------------------------------------------------------------
@@ -581,9 +577,7 @@ def print_form(request: HttpRequest, pk: int, language: str) -> HttpResponse:
 
     pdf = consent_form_pdf(consent, language)
     _viewed(request, membership, target=consent, printed=language)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="consent-{consent.pk}-{language}.pdf"'
-    return response
+    return pdf_response(pdf, filename=f"consent-{consent.pk}-{language}.pdf")
 
 
 @require_GET
@@ -684,7 +678,7 @@ def _legal_basis_page(request: HttpRequest, basis: LegalBasis | None) -> HttpRes
         {
             "basis": basis,
             "form": form,
-            "categories": explained_choices(form["categories"]),
+            "categories": explained_choices(form["categories"], CATEGORY_HELP),
             "summary": error_summary(form),
         },
     )

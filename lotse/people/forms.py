@@ -3,25 +3,29 @@
 Forms turn what a caseworker typed into the services' dataclasses (``PersonData``,
 ``HouseholdData``, ``ResidenceData``). Plausibility (birth date in the future, unknown codes,
 a status that ends before it starts) is the services' job, so the pages and the API refuse the
-same input with the same message; :func:`apply_service_errors` puts those messages back on the
-field they name.
+same input with the same message; ``core.forms.apply_service_errors`` puts those messages back
+on the field they name, :func:`apply_household_errors` on the member row they name.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import BaseFormSet, formset_factory
-from django.forms.utils import ErrorDict, ErrorList
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.forms import PlausibleDateField
+from lotse.core.forms import (
+    KernForm,
+    PlausibleDateField,
+    RowTexts,
+    date_input,
+    error_field,
+    row_deleted,
+)
 
 from .choices import (
     BirthDatePrecision,
@@ -105,37 +109,6 @@ class LanguagesField(forms.Field):
         return result
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class KernForm(forms.Form):
-    """Gives every widget the KERN-UX classes, and the error variant to fields with errors."""
-
-    _CLASSES = {
-        "select": "kern-form-input__select",
-        "checkbox": "kern-form-check__checkbox",
-        "radioselect": "kern-form-check__radio",
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            kind = field.widget.__class__.__name__.lower().removesuffix("input")
-            css = self._CLASSES.get(kind, "kern-form-input__input")
-            if not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["class"] = css
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if css and "--error" not in css:
-                    widget.attrs["class"] = f"{css} {css.split()[0]}--error"
-
-
 class PersonFieldsForm(KernForm):
     """The identity fields shared by registration rows and the edit page."""
 
@@ -166,7 +139,7 @@ class PersonFieldsForm(KernForm):
     birth_date = PlausibleDateField(
         label=_("Date of birth"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
     birth_date_precision = forms.ChoiceField(
@@ -354,7 +327,7 @@ class BaseMemberFormSet(BaseFormSet[MemberForm]):
             form
             for form in self.forms
             if form.has_changed()
-            and not _deleted(form)
+            and not row_deleted(form)
             and form.cleaned_data.get("role") == HouseholdRole.HEAD
         ]
         if len(heads) > 1:
@@ -366,7 +339,7 @@ class BaseMemberFormSet(BaseFormSet[MemberForm]):
 
     def members(self) -> list[MemberForm]:
         """The rows that hold a person, in order."""
-        return [form for form in self.forms if form.has_changed() and not _deleted(form)]
+        return [form for form in self.forms if form.has_changed() and not row_deleted(form)]
 
 
 MemberFormSet = formset_factory(
@@ -382,10 +355,6 @@ MemberFormSet = formset_factory(
     absolute_max=MAX_MEMBERS,
     can_delete=True,
 )
-
-
-def _deleted(form: MemberForm) -> bool:
-    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
 
 
 def member_formset(data: Any = None) -> BaseMemberFormSet:
@@ -421,10 +390,10 @@ class DuplicateProbeForm(PersonFieldsForm):
 
 class PersonEditForm(PersonFieldsForm):
     arrival_in_germany = PlausibleDateField(
-        label=_("Arrival in Germany"), required=False, widget=_date_input()
+        label=_("Arrival in Germany"), required=False, widget=date_input()
     )
     arrival_in_city = PlausibleDateField(
-        label=_("Arrival in the city"), required=False, widget=_date_input()
+        label=_("Arrival in the city"), required=False, widget=date_input()
     )
     phone = forms.CharField(
         label=_("Phone"),
@@ -485,12 +454,12 @@ class ResidenceForm(KernForm):
         help_text=_("For residence permits, e.g. § 25 Abs. 2 AufenthG."),
     )
     valid_from = PlausibleDateField(
-        label=_("Valid from"), widget=_date_input(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+        label=_("Valid from"), widget=date_input(), input_formats=["%Y-%m-%d", "%d.%m.%Y"]
     )
     valid_until = PlausibleDateField(
         label=_("Valid until"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         help_text=_("Leave empty if the status has no end date."),
     )
@@ -541,25 +510,15 @@ class MergeDecisionForm(forms.Form):
     )
 
 
-# --- errors: service messages back on the fields, and the summary at the top --------------------
+# --- errors: service messages back on the member rows, and their names in the summary --------
 
 _MEMBER_KEY = re.compile(r"^members\[(\d+)\]\.?([a-z_]*)")
 
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, unknown names on the form."""
-    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
-    for key, items in by_field.items():
-        name = _field_name(key)
-        target = name if name in form.fields else None
-        for item in items:
-            form.add_error(target, item)
-
-
-def _field_name(key: str | None) -> str | None:
-    if not key or key == "__all__":
-        return None
-    return key.split("[", 1)[0].split(".", 1)[0]
+# How the error summary names a row of the registration form (``core.forms.error_summary``).
+MEMBER_ROWS = RowTexts(
+    field=_("Member %(row)s – %(field)s: %(message)s"),
+    plain=_("Member %(row)s: %(message)s"),
+)
 
 
 def apply_household_errors(
@@ -574,7 +533,7 @@ def apply_household_errors(
         found = _MEMBER_KEY.match(key)
         if found and int(found.group(1)) < len(rows):
             row = rows[int(found.group(1))]
-            name = _field_name(found.group(2) or None)
+            name = error_field(found.group(2) or None)
             for item in items:
                 row.add_error(name if name in row.fields else None, item)
         elif key in household_form.fields:
@@ -584,64 +543,3 @@ def apply_household_errors(
             errors = formset.non_form_errors()
             for item in items:
                 errors.extend(ValidationError(item).messages)
-
-
-@dataclass(frozen=True)
-class SummaryItem:
-    anchor: str
-    text: str
-
-
-def error_summary(
-    *forms_: forms.Form, formset: BaseMemberFormSet | None = None
-) -> list[SummaryItem]:
-    """Every error of the page, each naming its field (and row), linked to the field."""
-    items: list[SummaryItem] = []
-    for form in forms_:
-        items.extend(_form_summary(form, row=None))
-    if formset is not None:
-        for message in formset.non_form_errors():
-            items.append(SummaryItem("members", str(message)))
-        for form in formset.forms:
-            if not _deleted(form):
-                items.extend(_form_summary(form, row=form.row_number))
-    return items
-
-
-def _form_summary(form: forms.Form, *, row: int | None) -> list[SummaryItem]:
-    items: list[SummaryItem] = []
-    if not form.is_bound or not form.errors:
-        return items
-    for name, messages in form.errors.items():
-        if name == "__all__":
-            anchor = form.prefix or "main"
-            label = ""
-        else:
-            bound = form[name]
-            anchor = bound.auto_id or ""
-            label = str(bound.label or name)
-        for message in messages:
-            if row is not None and label:
-                text = gettext("Member %(row)s – %(field)s: %(message)s") % {
-                    "row": row,
-                    "field": label,
-                    "message": message,
-                }
-            elif row is not None:
-                text = gettext("Member %(row)s: %(message)s") % {"row": row, "message": message}
-            elif label:
-                text = gettext("%(field)s: %(message)s") % {"field": label, "message": message}
-            else:
-                text = str(message)
-            items.append(SummaryItem(anchor, text))
-    return items
-
-
-def suppress_errors(*forms_: forms.Form, formset: BaseMemberFormSet | None = None) -> None:
-    """Show bound forms without validating them (after "add member", nothing was submitted)."""
-    all_forms = [*forms_, *(formset.forms if formset is not None else [])]
-    for form in all_forms:
-        form._errors = ErrorDict()  # type: ignore[attr-defined]
-    if formset is not None:
-        formset._errors = [ErrorDict() for _ in formset.forms]  # type: ignore[attr-defined]
-        formset._non_form_errors = ErrorList()  # type: ignore[attr-defined]

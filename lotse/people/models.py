@@ -189,6 +189,8 @@ class PersonLanguage(models.Model):
 
 
 class Household(VersionedModel):
+    compartment_exempt = "a container: shown through its members' visibility (people.access)"
+
     public_id = models.CharField(
         _("Lotse ID"), max_length=12, unique=True, default=new_household_id, editable=False
     )
@@ -218,6 +220,8 @@ class Household(VersionedModel):
 
 
 class HouseholdMember(models.Model):
+    compartment_exempt = "who lives with whom: shown only for members the reader may see"
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="household_memberships"
@@ -322,6 +326,8 @@ class PersonMerge(TimeStampedModel):
 
     Nothing is deleted; until confirmation the merge can be reverted.
     """
+
+    compartment_exempt = "a merge record of the owning agency, checked in people.services"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("proposed")

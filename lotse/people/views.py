@@ -7,12 +7,14 @@ shows a person's data writes an audit event; writes are audited by the services.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,12 +28,14 @@ from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.consent import policy
 from lotse.consent.reads import audited_read
+from lotse.core.forms import apply_service_errors, error_summary, suppress_errors
 from lotse.core.models import StaleEditError
 
 from . import access, selectors, services
 from .choices import BenefitRegime
 from .duplicates import Candidate, DuplicateReport, ProspectivePerson
 from .forms import (
+    MEMBER_ROWS,
     BaseMemberFormSet,
     DuplicateProbeForm,
     HouseholdForm,
@@ -41,14 +45,11 @@ from .forms import (
     PersonEditForm,
     ResidenceForm,
     apply_household_errors,
-    apply_service_errors,
-    error_summary,
     member_formset,
-    suppress_errors,
     with_added_row,
 )
 from .models import DomainTransition, Household, HouseholdMember, Person
-from .panels import person_panels
+from .panels import Panel, household_panels, panel_reads, person_panels
 from .validation import country_name, language_name
 
 # --- helpers: the acting member's own records ----------------------------------------------------
@@ -60,7 +61,8 @@ def _viewed(
     action: str,
     target: Person | Household | None,
     *,
-    items: list[Person] | None = None,
+    items: Sequence[Model] | None = None,
+    decisions: policy.Decisions | None = None,
     subjects: list[int] | None = None,
     basis: str | None = None,
     **detail: Any,
@@ -73,6 +75,7 @@ def _viewed(
         action=action,
         target=target,
         items=items or [],
+        decisions=decisions,
         subjects=subjects or [],
         basis=basis,
         **detail,
@@ -265,7 +268,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "household_form": household_form,
             "formset": formset,
-            "summary": error_summary(household_form, formset=formset),
+            "summary": error_summary(household_form, formset=formset, rows=MEMBER_ROWS),
         },
     )
 
@@ -417,15 +420,26 @@ def _person_page(
     decision = policy.explain(membership, person)
     may_edit = access.may_edit_person(membership, person)
     pending = selectors.pending_merges(membership=membership, person=person) if may_edit else []
-    # Everyone the page names: the person, the records offered for a merge and pending ones.
+    panels = [
+        _consent_links(membership, person),
+        *person_panels(request=request, membership=membership, person=person),
+    ]
+    shown = panel_reads(membership, [p for p in panels if p is not None])
+    # One event for the page: the person, the records offered for a merge and pending ones,
+    # and whatever the sections of other domains showed.
     _viewed(
         request,
         membership,
         AuditAction.PERSON_VIEWED,
         person,
+        items=shown.items,
+        decisions=shown.decisions,
+        subjects=[c.person.pk for c in candidates]
+        + [m.merged_id for m in pending]
+        + shown.subjects,
         basis=decision.basis,
-        subjects=[c.person.pk for c in candidates] + [m.merged_id for m in pending],
         households=len(households),
+        **shown.detail,
     )
     context = {
         "person": person,
@@ -442,9 +456,19 @@ def _person_page(
         "merge_form": merge_form,
         "pending_merges": pending,
         "summary": error_summary(merge_form) if merge_form is not None else [],
-        "person_panels": person_panels(),
+        "person_panels": [panel.render(request) for panel in panels if panel is not None],
     }
     return render(request, "people/person_detail.html", context, status=status)
+
+
+def _consent_links(membership: Membership, person: Person) -> Panel | None:
+    """Links to the person's consents and to emergency access: no content of its own."""
+    if not (membership.can(Capability.RECORD_CONSENT) or membership.can(Capability.BREAK_GLASS)):
+        return None
+    return Panel(
+        template="consent/_person_consent.html",
+        context={"membership": membership, "person": person},
+    )
 
 
 def _role_of(household: Household, person: Person) -> str:
@@ -674,14 +698,19 @@ def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     household = selectors.household_get(membership=membership, public_id=public_id)
     members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
     decision = _household_basis(membership, household, members)
+    panels = household_panels(request=request, membership=membership, household=household)
+    shown = panel_reads(membership, panels)
     _viewed(
         request,
         membership,
         AuditAction.HOUSEHOLD_VIEWED,
         household,
+        items=shown.items,
+        decisions=shown.decisions,
         basis=decision.basis,
-        subjects=[member.person_id for member in members],
+        subjects=[member.person_id for member in members] + shown.subjects,
         members=len(members),
+        **shown.detail,
     )
     return render(
         request,
@@ -692,5 +721,6 @@ def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "explanations": [
                 Explanation(_("Household"), household.owner_agency.name, decision.explanation)
             ],
+            "household_panels": [panel.render(request) for panel in panels],
         },
     )

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency
 from lotse.audit.models import AuditAction
-from lotse.consent.forms import KernForm, date_input
-from lotse.core.forms import PlausibleDateField, SafeModelChoiceField
+from lotse.core.forms import KernForm, PlausibleDateField, SafeModelChoiceField, date_input
 
 
 class AuditFilterForm(KernForm):

@@ -25,7 +25,8 @@ from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
-from lotse.consent.forms import Paging, error_summary
+from lotse.core.forms import error_summary
+from lotse.core.paging import Paging
 
 from . import selectors
 from .forms import AuditFilterForm

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.matrix import VISIBLE, Row, World, expect, page
+from tests.matrix import OWN, OWNERS, VISIBLE, Row, World, expect, page
 
 
 def _person(world: World) -> dict[str, Any]:
@@ -45,4 +45,180 @@ PAGES: dict[str, Row] = {
         expect=expect(owners=VISIBLE),
         kwargs=lambda world: {"pk": world.entry.pk},
     ),
+}
+
+
+# --- the case -----------------------------------------------------------------------------------
+# The case belongs to the owning agency (it leads); in the consent and legal-basis cases the
+# acting agency takes part, in the no-basis case it does not (tests/matrix.py World.case).
+
+
+def _case(world: World) -> dict[str, Any]:
+    return {"pk": world.case.pk}
+
+
+def _household(world: World) -> dict[str, Any]:
+    return {"public_id": world.household.public_id}
+
+
+LEAD_ONLY = expect(owners=[OWN])
+TEAM_LEAD = ("team_lead",)
+
+PAGES |= {
+    "case:my_families": page("case:my_families", expect=expect(owners=OWNERS)),
+    "case:team": page("case:team", expect=expect(roles=TEAM_LEAD, owners=OWNERS)),
+    "case:open": page("case:open", expect=expect(owners=VISIBLE), kwargs=_household),
+    # Any agency that may see the household may open its case and lead it.
+    "case:open POST": page(
+        "case:open",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_household,
+        data=lambda world: {"came_via": "self"},
+    ),
+    "case:detail": page("case:detail", expect=expect(owners=VISIBLE), kwargs=_case),
+    # Only the lead agency steers: a participant gets 404 as if the case did not exist.
+    "case:transition": page(
+        "case:transition",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_case,
+        data=lambda world: {"phase": "closed", "reason": "other", "version": world.case.version},
+    ),
+    "case:participant": page("case:participant", expect=LEAD_ONLY, kwargs=_case),
+    "case:participant POST": page(
+        "case:participant",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_case,
+        data=lambda world: {
+            "agency": world.agencies.caritas.code,
+            "categories": ["case_plan"],
+            "version": world.case.version,
+        },
+    ),
+    "case:participant_leave": page(
+        "case:participant_leave",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=lambda world: {"pk": world.case.pk, "code": world.agencies.jobcenter.code},
+        data=lambda world: {"version": world.case.version},
+    ),
+    "case:lead": page("case:lead", expect=LEAD_ONLY, kwargs=_case),
+    "case:lead POST": page(
+        "case:lead",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_case,
+        data=lambda world: {
+            "user": world.own_caseworker.username,
+            "version": world.case.version,
+        },
+    ),
+    # Each agency's team lead assigns the agency's own staff to a case it takes part in.
+    "case:assign": page(
+        "case:assign", expect=expect(roles=TEAM_LEAD, owners=VISIBLE), kwargs=_case
+    ),
+    "case:assign POST": page(
+        "case:assign",
+        method="POST",
+        expect=expect(ok=302, roles=TEAM_LEAD, owners=VISIBLE),
+        kwargs=_case,
+        data=lambda world: {"user": world.own_caseworker.username, "kind": "member"},
+    ),
+    "case:assignment_end": page(
+        "case:assignment_end",
+        method="POST",
+        expect=expect(ok=302, roles=TEAM_LEAD, owners=VISIBLE),
+        kwargs=lambda world: {"pk": world.assignment.pk},
+    ),
+}
+
+
+# --- content under the case: each participant writes its own, changes only its own -----------
+
+
+def _goal(world: World) -> dict[str, Any]:
+    return {"pk": world.case.pk, "group": world.goal.group}
+
+
+def _measure(world: World) -> dict[str, Any]:
+    return {"pk": world.case.pk, "group": world.measure.group}
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+PAGES |= {
+    "case:assessment_new": page("case:assessment_new", expect=expect(owners=VISIBLE), kwargs=_case),
+    "case:assessment_new POST": page(
+        "case:assessment_new",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_case,
+        data=lambda world: {
+            "person": world.person.public_id,
+            "domain": "work",
+            "need": "2",
+            "assessed_on": _today(),
+        },
+    ),
+    "case:goal_new": page("case:goal_new", expect=expect(owners=VISIBLE), kwargs=_case),
+    "case:goal_new POST": page(
+        "case:goal_new",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_case,
+        data=lambda world: {
+            "subjects": [world.person.public_id],
+            "domain": "work",
+            "text": "Bewerbungstraining",
+            "responsible_agency": world.agency.code,
+        },
+    ),
+    # Seeing a goal is not owning it: only the agency that recorded it changes it.
+    "case:goal_edit": page("case:goal_edit", expect=LEAD_ONLY, kwargs=_goal),
+    "case:goal_edit POST": page(
+        "case:goal_edit",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_goal,
+        data=lambda world: {
+            "text": "Anerkennung des Abschlusses",
+            "attainment": "1",
+            "version": world.goal.version,
+        },
+    ),
+    "case:measure_new": page("case:measure_new", expect=LEAD_ONLY, kwargs=_goal),
+    "case:measure_new POST": page(
+        "case:measure_new",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_goal,
+        data=lambda world: {"text": "Termin beim Amt", "responsible_agency": world.agency.code},
+    ),
+    "case:measure_edit": page("case:measure_edit", expect=LEAD_ONLY, kwargs=_measure),
+    "case:measure_edit POST": page(
+        "case:measure_edit",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_measure,
+        data=lambda world: {"status": "done", "version": world.measure.version},
+    ),
+    "case:entry_new": page("case:entry_new", expect=expect(owners=VISIBLE), kwargs=_case),
+    "case:entry_new POST": page(
+        "case:entry_new",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_case,
+        data=lambda world: {
+            "subjects": [world.person.public_id],
+            "kind": "phone_call",
+            "category": "work",
+            "text": "Termin bestätigt.",
+        },
+    ),
+    "case:timeline": page("case:timeline", expect=expect(owners=VISIBLE), kwargs=_case),
+    "case:plan_pdf": page("case:plan_pdf", expect=expect(owners=VISIBLE), kwargs=_case),
 }

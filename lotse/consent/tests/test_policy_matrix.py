@@ -125,7 +125,7 @@ def test_matrix(viewer_kind: str, with_legal_basis: bool) -> None:
                 viewer_kind, category, entry.entrusted, state_for_entry, with_legal_basis
             )
             assert (entry.pk in visible) == allow, (state, category, entry.entrusted)
-            assert decisions[entry.pk].allowed == allow, (state, category, entry.entrusted)
+            assert decisions.of(entry).allowed == allow, (state, category, entry.entrusted)
             if allow:
                 wanted.add(entry.pk)
         counted = journal_entry_list(membership=viewer_membership, person_id=person.pk).count()

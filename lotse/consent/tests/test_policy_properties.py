@@ -322,7 +322,7 @@ class AccessMachine(RuleBasedStateMachine):
                         _category(item),
                         getattr(item, "entrusted", False),
                     )
-                    assert decisions[item.pk].allowed == expected
+                    assert decisions.of(item).allowed == expected
             # A capped count stops in whichever part passes the cap.
             total = policy.count_visible(membership, JournalEntry.objects.all())
             for cap in (1, 2, 3):

@@ -43,7 +43,8 @@ def client_for(client_for: Any) -> Any:
 
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
-PERSON_PAGE_QUERIES = 25 + chain_lock_queries()  # with the journal panel of the cases app
+# 28: with the journal panel and the case panel (households, their cases, those to open).
+PERSON_PAGE_QUERIES = 28 + chain_lock_queries()
 SEARCH_PAGE_QUERIES = (
     16 + chain_lock_queries()
 )  # candidates, ranked names, full rows, persons shown

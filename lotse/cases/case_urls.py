@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import case_views as views
+from . import plan_views
+
+app_name = "case"
+
+urlpatterns = [
+    path("", views.my_families, name="my_families"),
+    path("team/", views.team_families, name="team"),
+    path("open/<str:public_id>/", views.case_open, name="open"),
+    path("<id:pk>/", views.case_detail, name="detail"),
+    path("<id:pk>/phase/", views.case_transition, name="transition"),
+    path("<id:pk>/participants/", views.participant_save, name="participant"),
+    path(
+        "<id:pk>/participants/<slug:code>/leave/",
+        views.participant_leave,
+        name="participant_leave",
+    ),
+    path("<id:pk>/lead/", views.lead_change, name="lead"),
+    path("<id:pk>/assign/", views.case_assign, name="assign"),
+    path("assignments/<id:pk>/end/", views.assignment_end, name="assignment_end"),
+    path("<id:pk>/assessments/new/", plan_views.assessment_new, name="assessment_new"),
+    path("<id:pk>/goals/new/", plan_views.goal_new, name="goal_new"),
+    path("<id:pk>/goals/<uuid:group>/", plan_views.goal_edit, name="goal_edit"),
+    path("<id:pk>/goals/<uuid:group>/measures/new/", plan_views.measure_new, name="measure_new"),
+    path("<id:pk>/measures/<uuid:group>/", plan_views.measure_edit, name="measure_edit"),
+    path("<id:pk>/journal/new/", plan_views.case_entry_new, name="entry_new"),
+    path("<id:pk>/timeline/", plan_views.case_timeline, name="timeline"),
+    path("<id:pk>/plan.pdf", plan_views.plan_print, name="plan_pdf"),
+]

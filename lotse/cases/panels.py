@@ -1,0 +1,66 @@
+"""The case on the person and household pages: phase, lead and whom to call at each agency.
+
+Providers for ``people.panels``: they read through the case access scope and return what the
+page shows; the page records it in its one audit event.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from lotse.accounts.models import Membership
+from lotse.accounts.roles import Capability
+from lotse.people.access import households_visible_to
+from lotse.people.models import Household, HouseholdMember, Person
+from lotse.people.panels import Panel
+
+from . import access, selectors
+
+
+def _panel(membership: Membership, *, household_ids: list[int], person: Person | None) -> Panel:
+    cases = list(
+        access.cases_visible_to(membership)
+        .filter(household_id__in=household_ids)
+        .select_related("household", "lead_agency", "lead_user")
+        .order_by("pk")
+    )
+    contacts = selectors.contacts_of(cases) if cases else {}
+    with_case = {case.household_id for case in cases}
+    openable = (
+        list(
+            households_visible_to(membership)
+            .filter(pk__in=[pk for pk in household_ids if pk not in with_case])
+            .order_by("pk")
+        )
+        if membership.can(Capability.WRITE_CASE_CONTENT)
+        else []
+    )
+    return Panel(
+        template="cases/_case_panel.html",
+        context={
+            "cases": [{"case": case, "contacts": contacts[case.pk]} for case in cases],
+            "openable": openable,
+            "may_open": membership.can(Capability.WRITE_CASE_CONTENT),
+            "person": person,
+        },
+        detail={"cases": len(cases)} if cases else {},
+    )
+
+
+def person_case_panel(
+    *, request: HttpRequest, membership: Membership, person: Person
+) -> Panel | None:
+    if not membership.can(Capability.READ_CASE_CONTENT):
+        return None
+    household_ids = list(
+        HouseholdMember.objects.filter(person=person).values_list("household_id", flat=True)
+    )
+    return _panel(membership, household_ids=household_ids, person=person)
+
+
+def household_case_panel(
+    *, request: HttpRequest, membership: Membership, household: Household
+) -> Panel | None:
+    if not membership.can(Capability.READ_CASE_CONTENT):
+        return None
+    return _panel(membership, household_ids=[household.pk], person=None)
