@@ -28,14 +28,26 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lotse.accounts.models import Agency, User
 from lotse.accounts.roles import Role
 from lotse.accounts.tests.factories import acting, member
-from lotse.cases.models import Assessment, Case, CaseAssignment, Goal, JournalEntry, Measure
+from lotse.cases.models import (
+    Assessment,
+    Case,
+    CaseAssignment,
+    CaseConference,
+    ConferenceDecision,
+    Goal,
+    JournalEntry,
+    Measure,
+)
 from lotse.cases.services import (
     case_open,
     case_participant_save,
+    conference_decision_record,
+    conference_plan,
     goal_create,
     journal_entry_create,
     measure_create,
@@ -297,7 +309,8 @@ class World:
     def case(self) -> Case:
         """The household's case, led by the owning agency. In the consent and legal-basis
         cases the acting agency takes part (what it sees still follows the person's basis);
-        in the no-basis case it does not. The own case has the Jobcenter taking part too."""
+        in the no-basis case it does not. In the own and no-basis cases the Jobcenter takes
+        part."""
         case = case_open(
             household=self.household, membership=acting(self.author), actor=self.author
         )
@@ -305,8 +318,9 @@ class World:
             OWN: self.agencies.jobcenter,
             BY_CONSENT: self.agency,
             BY_LEGAL_BASIS: self.agency,
-        }.get(self.owner)
-        if joining is not None and joining.pk != case.lead_agency_id:
+            NO_BASIS: self.agencies.jobcenter,
+        }[self.owner]
+        if joining.pk != case.lead_agency_id:
             case_participant_save(
                 case=case,
                 agency=joining,
@@ -355,6 +369,52 @@ class World:
             actor=self.author,
         )
         return measure
+
+    @cached_property
+    def conference(self) -> CaseConference:
+        """A planned conference of the case: the lead and the other participant attend. In
+        the own case the Jobcenter has the person's consent for it, so it can be held."""
+        other = self.agencies.jobcenter if self.owner in (OWN, NO_BASIS) else self.agency
+        if self.owner == OWN:
+            record_directly(
+                subject=self.person,
+                recorded_by=self.author,
+                recording_agency=self.agency,
+                disclosing=[self.agency],
+                recipients=[self.agencies.jobcenter],
+                categories=[DataCategory.CASE_PLAN, DataCategory.WORK],
+                purpose="case_conference",
+            )
+        return conference_plan(
+            case=self.case,
+            scheduled_at=timezone.now(),
+            agencies=[other],
+            topics=["work"],
+            family=[self.person],
+            place="Rathaus Barmen, Raum 3",
+            membership=acting(self.author),
+            actor=self.author,
+        )
+
+    @cached_property
+    def held_conference(self) -> CaseConference:
+        conference = self.conference
+        CaseConference.objects.filter(pk=conference.pk).update(status="held")
+        conference.refresh_from_db()
+        return conference
+
+    @cached_property
+    def decision(self) -> ConferenceDecision:
+        (decision,) = conference_decision_record(
+            conference=self.held_conference,
+            subjects=[self.person],
+            text="Bewerbungsunterlagen prüfen",
+            responsible_agency=self.owner_agency,
+            due_date=timezone.localdate(),
+            membership=acting(self.author),
+            actor=self.author,
+        )
+        return decision
 
     @cached_property
     def assignment(self) -> CaseAssignment:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import case_views as views
-from . import plan_views
+from . import conference_views, plan_views
 
 app_name = "case"
 
@@ -28,4 +28,21 @@ urlpatterns = [
     path("<id:pk>/journal/new/", plan_views.case_entry_new, name="entry_new"),
     path("<id:pk>/timeline/", plan_views.case_timeline, name="timeline"),
     path("<id:pk>/plan.pdf", plan_views.plan_print, name="plan_pdf"),
+    path("<id:pk>/conferences/new/", conference_views.conference_new, name="conference_new"),
+    path("conferences/<id:pk>/", conference_views.conference_detail, name="conference"),
+    path("conferences/<id:pk>/hold/", conference_views.conference_hold, name="conference_hold"),
+    path(
+        "conferences/<id:pk>/minutes/", conference_views.conference_minute, name="conference_minute"
+    ),
+    path(
+        "conferences/<id:pk>/decisions/",
+        conference_views.conference_decision,
+        name="conference_decision",
+    ),
+    path(
+        "conferences/<id:pk>/decisions/<uuid:group>/done/",
+        conference_views.decision_done,
+        name="decision_done",
+    ),
+    path("conferences/<id:pk>/minutes.pdf", conference_views.minutes_pdf, name="minutes_pdf"),
 ]

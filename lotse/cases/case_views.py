@@ -271,6 +271,9 @@ def _case_page(
         decisions=decisions,
         subjects=[m.person_id for m in members],
     )
+    conferences = selectors.case_conferences(case)
+    for conference in conferences:
+        conference.attending_ids = {a.pk for a in conference.agencies.all()}  # type: ignore[attr-defined]
     takes_part = CaseParticipant.objects.filter(
         case=case, agency_id=membership.agency_id, left_on__isnull=True
     ).exists()
@@ -295,6 +298,7 @@ def _case_page(
             ),
             "history": selectors.case_phase_history(case),
             "grid": grid,
+            "conferences": conferences,
             "domains": LifeDomain.choices,
             "plan": plan,
             "timeline": timeline,

@@ -373,3 +373,73 @@ class CaseEntryForm(_CaseContentForm):
         error_messages={"required": _("Write what happened.")},
     )
     follow_up_on = PlausibleDateField(label=_("Follow up on"), required=False, widget=date_input())
+
+
+# --- conferences -------------------------------------------------------------------------------
+
+
+class ConferenceForm(_CaseContentForm):
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"),
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    agencies = forms.MultipleChoiceField(
+        label=_("Attending agencies"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one other agency of the case.")},
+    )
+    subjects = forms.MultipleChoiceField(
+        label=_("Family members attending"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Agenda"),
+        choices=LifeDomain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The topics decide which consents the conference needs."),
+        error_messages={"required": _("Choose what the conference will discuss.")},
+    )
+    interpreter_language = forms.ChoiceField(label=_("Interpreter for"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        agencies = kwargs["agencies"]
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "agencies", agencies)
+        codes = sorted(language_codes(), key=language_name)
+        _set_choices(
+            self,
+            "interpreter_language",
+            [("", "—")] + [(code, language_name(code)) for code in codes],
+        )
+
+
+class MinuteForm(_CaseContentForm):
+    subjects = forms.MultipleChoiceField(
+        label=_("About"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    topic = forms.ChoiceField(label=_("Topic"))
+    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "topic", topics)
+
+
+class DecisionForm(_CaseContentForm):
+    subjects = forms.MultipleChoiceField(
+        label=_("For"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    text = forms.CharField(label=_("Decision"), max_length=500)
+    responsible_agency = forms.ChoiceField(label=_("Carried out by"))
+    responsible_user = forms.ChoiceField(label=_("Person responsible"), required=False)
+    due_date = PlausibleDateField(label=_("Due by"), widget=date_input())
+
+    def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "responsible_user", _caseworker_choices(agency_ids))

@@ -451,3 +451,143 @@ class Measure(CaseItem):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CaseConference(VersionedModel):
+    """A case conference (Fallkonferenz): the agencies, the family and an interpreter at one
+    table. It may be held only once every attending agency is covered for the conference
+    purpose; its minutes and decisions are per-person items under the case."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conferences")
+    scheduled_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True, default="")
+    video_link = models.URLField(_("video link"), blank=True, default="")
+    interpreter_language = models.CharField(
+        _("interpreter for"), max_length=8, blank=True, default=""
+    )
+    #: Life domains on the agenda: what will be discussed decides the consent check.
+    topics = models.JSONField(_("agenda"), default=list)
+    agencies = models.ManyToManyField(
+        "accounts.Agency", related_name="+", verbose_name=_("attending agencies")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+    organised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case conference")
+        verbose_name_plural = _("case conferences")
+        indexes = [models.Index(fields=["case", "scheduled_at"], name="cases_conf_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.scheduled_at:%Y-%m-%d}"
+
+
+class ConferenceAttendee(models.Model):
+    """A family member at the conference (agencies attend through ``CaseConference.agencies``)."""
+
+    compartment_exempt = "who of the family attended: shown only for members the reader may see"
+
+    conference = models.ForeignKey(
+        CaseConference, on_delete=models.CASCADE, related_name="attendees"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("family member attending")
+        verbose_name_plural = _("family members attending")
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "person"], name="cases_attendee_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference_id}: {self.person_id}"
+
+
+#: Minutes of a conference open only under a consent whose purpose covers the conference.
+CONFERENCE_PURPOSES = PURPOSES_COVERING[ConsentPurpose.CASE_CONFERENCE]
+
+
+class ConferenceMinute(CaseItem):
+    """What was said on one topic about one person (a topic about several: one row each)."""
+
+    compartment = Compartment(
+        subject="subject_id", entrusted=True, purposes=CONFERENCE_PURPOSES, author="author_id"
+    )
+
+    conference = models.ForeignKey(CaseConference, on_delete=models.PROTECT, related_name="minutes")
+    topic = models.CharField(_("topic"), max_length=16, choices=LifeDomain.choices)
+    text = models.TextField(_("minutes"))
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        indexes = [
+            models.Index(
+                fields=["owner_agency", "category", "subject", "entrusted"],
+                name="cases_minute_owner_idx",
+            ),
+            models.Index(fields=["conference", "topic"], name="cases_minute_conf_idx"),
+            models.Index(fields=["subject", "created_at"], name="cases_minute_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference_id}: {self.topic}"
+
+
+class ConferenceDecision(CaseItem):
+    """A decision of the conference that someone must carry out by a date: a task with an
+    owner (agency and person) until it is done."""
+
+    compartment = Compartment(
+        subject="subject_id",
+        category=DataCategory.CASE_PLAN,
+        purposes=CONFERENCE_PURPOSES,
+        author="author_id",
+    )
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+
+    conference = models.ForeignKey(
+        CaseConference, on_delete=models.PROTECT, related_name="decisions"
+    )
+    text = models.CharField(_("decision"), max_length=500)
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conference_tasks",
+        verbose_name=_("person responsible"),
+    )
+    due_date = models.DateField(_("due by"))
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default="open")
+
+    class Meta:
+        verbose_name = _("conference decision")
+        verbose_name_plural = _("conference decisions")
+        indexes = [
+            models.Index(fields=["owner_agency", "subject"], name="cases_decision_owner_idx"),
+            models.Index(fields=["conference"], name="cases_decision_conf_idx"),
+            models.Index(fields=["subject", "due_date"], name="cases_decision_subject_idx"),
+            models.Index(
+                fields=["responsible_user", "status", "due_date"], name="cases_decision_task_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

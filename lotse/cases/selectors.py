@@ -20,8 +20,12 @@ from .models import (
     Assessment,
     Case,
     CaseAssignment,
+    CaseConference,
     CaseParticipant,
     CasePhaseChange,
+    ConferenceAttendee,
+    ConferenceDecision,
+    ConferenceMinute,
     Goal,
     JournalEntry,
     LifeDomain,
@@ -179,6 +183,16 @@ def _visible(membership: Membership, model: type[Any]) -> QuerySet[Any]:
     return visible
 
 
+def _earlier(a: str, b: str) -> Case_:
+    """The earlier of two dates, ignoring a missing one (Least gives NULL on PostgreSQL)."""
+    return Case_(
+        When(**{f"{a}__isnull": True}, then=F(b)),
+        When(**{f"{b}__isnull": True}, then=F(a)),
+        When(**{f"{a}__lte": F(b)}, then=F(a)),
+        default=F(b),
+    )
+
+
 def _annotated(membership: Membership, cases: QuerySet[Case]) -> QuerySet[Case]:
     """Last contact and next due item from the items the member may see — a derived value
     from hidden items would tell what they may not know."""
@@ -198,24 +212,29 @@ def _annotated(membership: Membership, cases: QuerySet[Case]) -> QuerySet[Case]:
         .order_by("due_date")
         .values("due_date")[:1]
     )
+    next_decision = (
+        _visible(membership, ConferenceDecision)
+        .filter(case_id=OuterRef("pk"), status=ConferenceDecision.Status.OPEN)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
     next_follow_up = (
         _visible(membership, JournalEntry)
         .filter(case_id=OuterRef("pk"), follow_up_on__isnull=False)
         .order_by("-occurred_at")
         .values("follow_up_on")[:1]
     )
-    return cases.annotate(
-        last_contact=Subquery(last_contact),
-        next_measure=Subquery(next_measure),
-        next_follow_up=Subquery(next_follow_up),
-    ).annotate(
-        # The earlier of the two; NULLs last (Least would give NULL on PostgreSQL's side).
-        next_due=Case_(
-            When(next_measure__isnull=True, then=F("next_follow_up")),
-            When(next_follow_up__isnull=True, then=F("next_measure")),
-            When(next_measure__lte=F("next_follow_up"), then=F("next_measure")),
-            default=F("next_follow_up"),
+    return (
+        cases.annotate(
+            last_contact=Subquery(last_contact),
+            next_measure=Subquery(next_measure),
+            next_decision=Subquery(next_decision),
+            next_follow_up=Subquery(next_follow_up),
         )
+        .annotate(
+            next_task=_earlier("next_measure", "next_decision"),
+        )
+        .annotate(next_due=_earlier("next_task", "next_follow_up"))
     )
 
 
@@ -472,7 +491,66 @@ def case_timeline(
             )
         shown.extend(rows)
     merged.extend(TimelineItem(c.changed_at, "phase", c, []) for c in changes[:limit])
+    conferences = CaseConference.objects.filter(case=case).order_by("-scheduled_at")
+    if before is not None:
+        conferences = conferences.filter(scheduled_at__lt=before)
+    merged.extend(TimelineItem(c.scheduled_at, "conference", c, []) for c in conferences[:limit])
     merged.sort(key=lambda t: (t.at, t.kind), reverse=True)
     page = merged[:limit]
-    on_page = {(type(t.item), t.item.group) for t in page if t.kind != "phase"}
+    on_page = {(type(t.item), t.item.group) for t in page if t.kind not in ("phase", "conference")}
     return page, [item for item in shown if (type(item), item.group) in on_page]
+
+
+# --- conferences ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """The visible rows of one item for several persons."""
+
+    rows: list[Any]
+    persons: list[Any]
+
+    @property
+    def first(self) -> Any:
+        return self.rows[0]
+
+
+def conference_content(
+    *, membership: Membership, conference: CaseConference
+) -> tuple[list[Grouped], list[Grouped]]:
+    """Minutes and decisions of the conference the member may see, per item. Two queries."""
+    minutes = list(
+        _visible(membership, ConferenceMinute)
+        .filter(conference=conference)
+        .select_related("subject", "owner_agency")
+        .order_by("topic", "pk")
+    )
+    decisions = list(
+        _visible(membership, ConferenceDecision)
+        .filter(conference=conference)
+        .select_related("subject", "responsible_agency", "responsible_user")
+        .order_by("due_date", "pk")
+    )
+    return (
+        [Grouped(rows, [r.subject for r in rows]) for rows in _grouped(minutes).values()],
+        [Grouped(rows, [r.subject for r in rows]) for rows in _grouped(decisions).values()],
+    )
+
+
+def conference_family(*, membership: Membership, conference: CaseConference) -> list[Any]:
+    """The family members attending whom the member may see."""
+    return [
+        a.person
+        for a in ConferenceAttendee.objects.filter(
+            conference=conference, person__in=persons_visible_to(membership)
+        ).select_related("person")
+    ]
+
+
+def case_conferences(case: Case) -> list[CaseConference]:
+    return list(
+        CaseConference.objects.filter(case=case)
+        .prefetch_related("agencies")
+        .order_by("-scheduled_at")
+    )

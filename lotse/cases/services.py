@@ -33,9 +33,13 @@ from .models import (
     CameVia,
     Case,
     CaseAssignment,
+    CaseConference,
     CaseParticipant,
     CasePhaseChange,
     ClosureReason,
+    ConferenceAttendee,
+    ConferenceDecision,
+    ConferenceMinute,
     Goal,
     JournalEntry,
     LifeDomain,
@@ -127,7 +131,17 @@ def case_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
             ("assessments", Assessment),
             ("goals", Goal),
             ("measures", Measure),
+            ("conference_minutes", ConferenceMinute),
+            ("conference_decisions", ConferenceDecision),
         )
+    } | {
+        "conference_attendees": ConferenceAttendee.objects.filter(person_id=merged_id)
+        .exclude(
+            conference__in=ConferenceAttendee.objects.filter(person_id=survivor_id).values(
+                "conference"
+            )
+        )
+        .update(person_id=survivor_id)
     }
 
 
@@ -445,19 +459,15 @@ def case_coverage_gaps(case: Case) -> list[CoverageGap]:
 
 
 class CaseNotCovered(ValidationError):
-    """Leaving intake refused: ``gaps`` lists each agency, person and category not covered."""
+    """Refused for missing consent (leaving intake, holding a conference): ``gaps`` lists
+    each agency, person and category not covered."""
 
-    def __init__(self, gaps: list[CoverageGap]) -> None:
-        super().__init__(
-            {
-                "phase": _(
-                    "The case cannot leave intake yet: %(count)s data flows to participating "
-                    "agencies have no consent for case management and no legal basis."
-                )
-                % {"count": len(gaps)}
-            },
-            code="uncovered",
+    def __init__(self, gaps: list[CoverageGap], *, message: str | None = None) -> None:
+        text = message or _(
+            "The case cannot leave intake yet: %(count)s data flows to participating "
+            "agencies have no consent for case management and no legal basis."
         )
+        super().__init__({"phase": text % {"count": len(gaps)}}, code="uncovered")
         self.gaps = gaps
 
 
@@ -960,3 +970,273 @@ def case_entry_create(
         )
         for person in persons
     ]
+
+
+# --- case conferences ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conference_plan(
+    *,
+    case: Case,
+    scheduled_at: datetime,
+    agencies: Iterable[Agency],
+    topics: Iterable[str],
+    membership: Membership,
+    actor: User,
+    family: Iterable[Person] = (),
+    place: str = "",
+    video_link: str = "",
+    interpreter_language: str = "",
+) -> CaseConference:
+    """The lead agency plans a conference with agencies of the case and family members."""
+    _require_lead(membership, case)
+    _not_closed(case)
+    chosen_topics = sorted(set(topics))
+    if not chosen_topics or any(t not in LifeDomain.values for t in chosen_topics):
+        raise ValidationError({"topics": _("Choose what the conference will discuss.")})
+    attending = list(dict.fromkeys(agencies))
+    for agency in attending:
+        _participating_agency(case, agency, field="agencies")
+    if not any(a.pk != case.lead_agency_id for a in attending):
+        raise ValidationError({"agencies": _("Choose at least one other agency of the case.")})
+    if interpreter_language and interpreter_language not in language_codes():
+        raise ValidationError({"interpreter_language": _("Choose a language from the list.")})
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": _("Give a place or a video link.")})
+    persons = _case_subjects(membership, case, family) if list(family) else []
+    conference = CaseConference.objects.create(
+        case=case,
+        scheduled_at=aware(scheduled_at),
+        place=clean_text(place, field="place", max_length=200),
+        video_link=video_link.strip(),
+        interpreter_language=interpreter_language,
+        topics=chosen_topics,
+        organised_by=actor,
+    )
+    conference.full_clean(exclude=["case", "organised_by", "agencies"])
+    conference.agencies.set({case.lead_agency, *attending})
+    ConferenceAttendee.objects.bulk_create(
+        ConferenceAttendee(conference=conference, person=person) for person in persons
+    )
+    record(
+        action=AuditAction.CASE_CONFERENCE_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=conference,
+        detail={"case": case.pk, "agencies": len(attending), "family": len(persons)},
+    )
+    return conference
+
+
+def conference_gaps(conference: CaseConference) -> list[CoverageGap]:
+    """Every attending agency, member and category of the agenda that no consent covering
+    the conference (or legal basis) opens: the conference cannot be held before they are."""
+    case = conference.case
+    member_ids = list(
+        HouseholdMember.objects.filter(household_id=case.household_id)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    categories = sorted({DOMAIN_CATEGORY[t] for t in conference.topics} | {DataCategory.CASE_PLAN})
+    gaps = []
+    for agency in conference.agencies.exclude(pk=case.lead_agency_id).order_by("name"):
+        for gap in policy.flow_gaps(
+            disclosing=case.lead_agency,
+            recipient=agency,
+            subject_ids=member_ids,
+            categories=categories,
+            use=ConsentPurpose.CASE_CONFERENCE,
+        ):
+            gaps.append(
+                CoverageGap(agency, gap.subject_id, gap.category, gap.reason, gap.explanation)
+            )
+    return gaps
+
+
+def _require_conference_lead(membership: Membership, conference: CaseConference) -> None:
+    _require_lead(membership, conference.case)
+    if conference.status == CaseConference.Status.CANCELLED:
+        raise ValidationError(_("The conference was cancelled."))
+
+
+@transaction.atomic
+def conference_hold(
+    *, conference: CaseConference, membership: Membership, actor: User, expected_version: int
+) -> CaseConference:
+    """The conference takes place: refused while the consent check lists anything."""
+    _require_conference_lead(membership, conference)
+    if conference.status == CaseConference.Status.HELD:
+        return conference
+    gaps = conference_gaps(conference)
+    if gaps:
+        raise CaseNotCovered(
+            gaps,
+            message=_(
+                "The conference cannot be held yet: %(count)s data flows to attending agencies "
+                "have no consent covering the conference and no legal basis."
+            ),
+        )
+    conference.status = CaseConference.Status.HELD
+    conference.held_at = timezone.now()
+    try:
+        conference.save_versioned(
+            expected_version=expected_version, update_fields=["status", "held_at"]
+        )
+    except StaleEditError as error:
+        raise ValidationError(_("Someone else changed the conference; reload the page.")) from error
+    record(
+        action=AuditAction.CASE_CONFERENCE_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=conference,
+        detail={"case": conference.case_id, "held": True},
+    )
+    return conference
+
+
+def _require_held(conference: CaseConference) -> None:
+    if conference.status != CaseConference.Status.HELD:
+        raise ValidationError(_("Minutes and decisions follow once the conference is held."))
+
+
+@transaction.atomic
+def conference_minute_record(
+    *,
+    conference: CaseConference,
+    subjects: Iterable[Person],
+    topic: str,
+    text: str,
+    membership: Membership,
+    actor: User,
+    entrusted: bool = False,
+) -> list[ConferenceMinute]:
+    """The minutes on one topic, one row per person it concerns, compartmented by the
+    topic's category and open only under a consent covering the conference."""
+    _require_conference_lead(membership, conference)
+    _require_held(conference)
+    case = conference.case
+    persons = _case_subjects(membership, case, subjects)
+    if topic not in conference.topics:
+        raise ValidationError({"topic": _("Choose a topic of the agenda.")})
+    _may_entrust(membership, entrusted)
+    text = _long_text(text, field="text")
+    if not text:
+        raise ValidationError({"text": _("Write what was discussed.")})
+    group = uuid.uuid4()
+    minutes = [
+        ConferenceMinute.objects.create(
+            case=case,
+            conference=conference,
+            subject=person,
+            owner_agency=membership.agency,
+            category=DOMAIN_CATEGORY[topic],
+            entrusted=entrusted,
+            author=actor,
+            group=group,
+            topic=topic,
+            text=text,
+        )
+        for person in persons
+    ]
+    for minute in minutes:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=minute,
+            subject_id=minute.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": "minutes"},
+        )
+    return minutes
+
+
+@transaction.atomic
+def conference_decision_record(
+    *,
+    conference: CaseConference,
+    subjects: Iterable[Person],
+    text: str,
+    responsible_agency: Agency | None,
+    due_date: date | None,
+    membership: Membership,
+    actor: User,
+    responsible_user: User | None = None,
+) -> list[ConferenceDecision]:
+    """A decision that becomes a task: an agency of the conference (and a person there) does
+    it by a date."""
+    _require_conference_lead(membership, conference)
+    _require_held(conference)
+    case = conference.case
+    persons = _case_subjects(membership, case, subjects)
+    if (
+        responsible_agency is None
+        or not conference.agencies.filter(pk=responsible_agency.pk).exists()
+    ):
+        raise ValidationError({"responsible_agency": _("Choose an agency of the conference.")})
+    if due_date is None:
+        raise ValidationError({"due_date": _("Say by when it is to be done.")})
+    owner = _caseworker(responsible_agency, responsible_user, field="responsible_user")
+    text = clean_text(text, field="text", max_length=500)
+    if not text:
+        raise ValidationError({"text": _("Say what was decided.")})
+    group = uuid.uuid4()
+    decisions = [
+        ConferenceDecision.objects.create(
+            case=case,
+            conference=conference,
+            subject=person,
+            owner_agency=membership.agency,
+            category=DataCategory.CASE_PLAN,
+            author=actor,
+            group=group,
+            text=text,
+            responsible_agency=responsible_agency,
+            responsible_user=owner,
+            due_date=due_date,
+        )
+        for person in persons
+    ]
+    for decision in decisions:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=decision,
+            subject_id=decision.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": "decision"},
+        )
+    return decisions
+
+
+@transaction.atomic
+def conference_decision_done(
+    *, conference: CaseConference, group: uuid.UUID, membership: Membership, actor: User
+) -> int:
+    """The task of a decision is done: said by the agency that carries it out or by the lead.
+    Only rows the member may see are touched — and all rows of the decision move together."""
+    if not membership.can(Capability.WRITE_CASE_CONTENT):
+        raise AccessDenied
+    rows = ConferenceDecision.objects.filter(conference=conference, group=group).filter(
+        policy.visible_q(membership, ConferenceDecision)
+    )
+    first = rows.first()
+    if first is None or membership.agency_id not in (
+        first.responsible_agency_id,
+        conference.case.lead_agency_id,
+    ):
+        raise AccessDenied
+    done = ConferenceDecision.objects.filter(conference=conference, group=group).update(
+        status=ConferenceDecision.Status.DONE, updated_at=timezone.now()
+    )
+    record(
+        action=AuditAction.CASE_CONTENT_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=first,
+        subject_id=first.subject_id,
+        detail={"case": conference.case_id, "kind": "decision", "done": True},
+    )
+    return done

@@ -222,3 +222,71 @@ PAGES |= {
     "case:timeline": page("case:timeline", expect=expect(owners=VISIBLE), kwargs=_case),
     "case:plan_pdf": page("case:plan_pdf", expect=expect(owners=VISIBLE), kwargs=_case),
 }
+
+
+# --- conferences: the lead plans, holds and writes; attending agencies read -------------------
+
+
+def _conference(world: World) -> dict[str, Any]:
+    return {"pk": world.conference.pk}
+
+
+def _held(world: World) -> dict[str, Any]:
+    return {"pk": world.held_conference.pk}
+
+
+PAGES |= {
+    "case:conference_new": page("case:conference_new", expect=LEAD_ONLY, kwargs=_case),
+    "case:conference_new POST": page(
+        "case:conference_new",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_case,
+        data=lambda world: {
+            "scheduled_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "place": "Stadthaus",
+            "agencies": [world.agencies.jobcenter.code],
+            "topics": ["work"],
+        },
+    ),
+    "case:conference": page("case:conference", expect=expect(owners=VISIBLE), kwargs=_conference),
+    "case:conference_hold": page(
+        "case:conference_hold",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_conference,
+        data=lambda world: {"version": world.conference.version},
+    ),
+    "case:conference_minute": page(
+        "case:conference_minute",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_held,
+        data=lambda world: {
+            "subjects": [world.person.public_id],
+            "topic": "work",
+            "text": "Bewerbung besprochen.",
+        },
+    ),
+    "case:conference_decision": page(
+        "case:conference_decision",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_held,
+        data=lambda world: {
+            "subjects": [world.person.public_id],
+            "text": "Termin bei der Anerkennungsstelle",
+            "responsible_agency": world.agency.code,
+            "due_date": _today(),
+        },
+    ),
+    # The decision is a plan item of the lead: the acting agency's consent (identity and
+    # work for case management) does not open it, so only the lead marks it done.
+    "case:decision_done": page(
+        "case:decision_done",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=lambda world: {"pk": world.held_conference.pk, "group": world.decision.group},
+    ),
+    "case:minutes_pdf": page("case:minutes_pdf", expect=expect(owners=VISIBLE), kwargs=_held),
+}

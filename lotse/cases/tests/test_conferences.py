@@ -1,0 +1,162 @@
+"""Case conferences: the consent check for the conference purpose, minutes per topic and
+person, decisions that become tasks — and who sees what of them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lotse.accounts.tests.factories import acting
+from lotse.cases.models import CaseConference, ConferenceDecision
+from lotse.cases.services import (
+    case_open,
+    case_participant_save,
+    conference_decision_record,
+    conference_minute_record,
+    conference_plan,
+)
+from lotse.consent.categories import DataCategory
+from lotse.consent.models import ConsentPurpose
+from lotse.consent.tests.factories import record_directly
+from lotse.people.tests.factories import HouseholdFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(anna: Any, cem: Any, agencies: Any) -> Any:
+    mother = PersonFactory.create(
+        owner_agency=agencies.kim, given_names="Hala", family_name="Nasser"
+    )
+    father = PersonFactory.create(
+        owner_agency=agencies.kim, given_names="Adel", family_name="Nasser"
+    )
+    household = HouseholdFactory.create(owner_agency=agencies.kim, members=[mother, father])
+    case = case_open(household=household, membership=acting(anna), actor=anna)
+    case_participant_save(
+        case=case,
+        agency=agencies.jobcenter,
+        contact=cem,
+        categories=[DataCategory.CASE_PLAN],
+        membership=acting(anna),
+        actor=anna,
+        expected_version=case.version,
+    )
+    conference = conference_plan(
+        case=case,
+        scheduled_at=timezone.now() + timedelta(days=3),
+        agencies=[agencies.jobcenter],
+        topics=["work"],
+        family=[mother],
+        place="Rathaus",
+        membership=acting(anna),
+        actor=anna,
+    )
+    return case, conference, mother, father
+
+
+def _consent(person: Any, anna: Any, agencies: Any, purpose: str) -> None:
+    record_directly(
+        subject=person,
+        recorded_by=anna,
+        recording_agency=agencies.kim,
+        disclosing=[agencies.kim],
+        recipients=[agencies.jobcenter],
+        categories=[DataCategory.IDENTITY, DataCategory.WORK, DataCategory.CASE_PLAN],
+        purpose=purpose,
+    )
+
+
+def _hold(client: Any, conference: CaseConference) -> Any:
+    conference.refresh_from_db()
+    return client.post(
+        reverse("case:conference_hold", args=[conference.pk]), {"version": conference.version}
+    )
+
+
+def test_a_conference_is_held_only_under_consents_covering_the_conference(
+    anna, client_for, setting, agencies
+):
+    _case, conference, mother, father = setting
+    client = client_for(anna)
+    page = client.get(reverse("case:conference", args=[conference.pk])).content.decode()
+    # Two persons, each for the plan and the agenda's topic (work).
+    assert page.count('data-testid="gap-row"') == 4
+    # A consent for benefits names the right categories but not the purpose: still refused.
+    for person in (mother, father):
+        _consent(person, anna, agencies, ConsentPurpose.BENEFITS)
+    refused = _hold(client, conference)
+    assert refused.status_code == 400
+    assert "Nasser" in refused.content.decode()
+    conference.refresh_from_db()
+    assert conference.status == CaseConference.Status.PLANNED
+    for person in (mother, father):
+        _consent(person, anna, agencies, ConsentPurpose.CASE_CONFERENCE)
+    assert _hold(client, conference).status_code == 302
+    conference.refresh_from_db()
+    assert conference.status == CaseConference.Status.HELD
+
+
+def test_minutes_reach_an_agency_only_under_a_consent_covering_the_conference(
+    anna, cem, client_for, setting, agencies
+):
+    case, conference, mother, father = setting
+    _consent(mother, anna, agencies, ConsentPurpose.CASE_CONFERENCE)
+    _consent(father, anna, agencies, ConsentPurpose.REFERRAL)  # a referral: not the conference
+    CaseConference.objects.filter(pk=conference.pk).update(status="held")
+    conference.refresh_from_db()
+    conference_minute_record(
+        conference=conference,
+        subjects=[mother, father],
+        topic="work",
+        text="Beide suchen Arbeit in der Pflege.",
+        membership=acting(anna),
+        actor=anna,
+    )
+    (decision, _other) = conference_decision_record(
+        conference=conference,
+        subjects=[mother, father],
+        text="Vermittlung in Pflegehelferkurs",
+        responsible_agency=agencies.jobcenter,
+        responsible_user=cem,
+        due_date=timezone.localdate() + timedelta(days=14),
+        membership=acting(anna),
+        actor=anna,
+    )
+    html = client_for(cem).get(reverse("case:conference", args=[conference.pk])).content.decode()
+    assert "Beide suchen Arbeit" in html
+    assert "Hala" in html
+    assert "Adel" not in html  # his rows open only under a consent covering the conference
+    assert "Vermittlung in Pflegehelferkurs" in html
+    # The Jobcenter carries out the task and says when it is done.
+    done = client_for(cem).post(reverse("case:decision_done", args=[conference.pk, decision.group]))
+    assert done.status_code == 302
+    assert set(
+        ConferenceDecision.objects.filter(group=decision.group).values_list("status", flat=True)
+    ) == {"done"}
+    pdf = client_for(cem).get(reverse("case:minutes_pdf", args=[conference.pk]))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    del case
+
+
+def test_an_agency_that_does_not_attend_finds_no_conference(dora, ben, client_for, setting):
+    _case, conference, _mother, _father = setting
+    for user in (dora, ben):
+        assert (
+            client_for(user).get(reverse("case:conference", args=[conference.pk])).status_code
+            == 404
+        )
+
+
+def test_minutes_wait_until_the_conference_is_held(anna, client_for, setting):
+    _case, conference, mother, _father = setting
+    response = client_for(anna).post(
+        reverse("case:conference_minute", args=[conference.pk]),
+        {"subjects": [mother.public_id], "topic": "work", "text": "Zu früh."},
+    )
+    assert response.status_code == 400
