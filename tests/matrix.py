@@ -38,12 +38,14 @@ from lotse.cases.models import (
     Case,
     CaseAssignment,
     CaseConference,
+    CaseHandover,
     ConferenceDecision,
     Goal,
     JournalEntry,
     Measure,
 )
 from lotse.cases.services import (
+    case_handover_propose,
     case_open,
     case_participant_save,
     conference_decision_record,
@@ -415,6 +417,19 @@ class World:
             actor=self.author,
         )
         return decision
+
+    @cached_property
+    def handover(self) -> CaseHandover:
+        """The lead asks the other participant (the acting agency in the consent and
+        legal-basis cases, else the Jobcenter) to take over."""
+        other = self.agencies.jobcenter if self.owner in (OWN, NO_BASIS) else self.agency
+        return case_handover_propose(
+            case=self.case,
+            to_agency=other,
+            reason="Rechtskreiswechsel",
+            membership=acting(self.author),
+            actor=self.author,
+        )
 
     @cached_property
     def assignment(self) -> CaseAssignment:

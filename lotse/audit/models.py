@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     CASE_LEAD_CHANGED = "case_lead_changed", _("Lead case manager changed")
     CASE_CONTENT_SAVED = "case_content_saved", _("Case content saved")
     CASE_CONFERENCE_SAVED = "case_conference_saved", _("Case conference saved")
+    CASE_HANDOVER = "case_handover", _("Case handed over")
     CASE_PLAN_PRINTED = "case_plan_printed", _("Family integration plan printed")
     ACCESS_DENIED = "access_denied", _("Access denied")
     AUDIT_VIEWED = "audit_viewed", _("Audit trail viewed")

@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("<id:pk>/lead/", views.lead_change, name="lead"),
     path("<id:pk>/assign/", views.case_assign, name="assign"),
+    path("<id:pk>/handover/", views.handover_propose, name="handover"),
+    path("<id:pk>/handover/decide/", views.handover_decide, name="handover_decide"),
     path("assignments/<id:pk>/end/", views.assignment_end, name="assignment_end"),
     path("<id:pk>/assessments/new/", plan_views.assessment_new, name="assessment_new"),
     path("<id:pk>/goals/new/", plan_views.goal_new, name="goal_new"),

@@ -46,7 +46,15 @@ from .forms import (
     TransitionForm,
     VersionForm,
 )
-from .models import Case, CaseAssignment, CaseParticipant, LifeDomain, Phase
+from .models import (
+    Case,
+    CaseAssignment,
+    CaseHandover,
+    CaseParticipant,
+    Goal,
+    LifeDomain,
+    Phase,
+)
 from .plan_pdf import TEXTS as PLAN_TEXTS
 
 FAMILIES_PAGE = 25
@@ -59,6 +67,17 @@ def family_name(household: Household, members: list[HouseholdMember]) -> str:
     if names:
         return _("Family %(names)s") % {"names": " / ".join(names)}
     return _("Household %(id)s (no member visible to you)") % {"id": household.public_id}
+
+
+def _attainment(plan: list[selectors.PlanGoal]) -> dict[str, Any]:
+    """Goal attainment of the visible goals for the evaluation: how many rated at each value."""
+    rated = [goal.first.attainment for goal in plan if goal.first.attainment is not None]
+    return {
+        "goals": len(plan),
+        "rated": len(rated),
+        "counts": [(value, label, rated.count(value)) for value, label in Goal.Attainment.choices],
+        "mean": round(sum(rated) / len(rated), 1) if rated else None,
+    }
 
 
 def plan_languages() -> list[tuple[str, str]]:
@@ -299,6 +318,10 @@ def _case_page(
             "history": selectors.case_phase_history(case),
             "grid": grid,
             "conferences": conferences,
+            "handover": CaseHandover.objects.filter(case=case, state=CaseHandover.State.PROPOSED)
+            .select_related("to_agency", "from_agency", "proposed_by")
+            .first(),
+            "attainment": _attainment(plan),
             "domains": LifeDomain.choices,
             "plan": plan,
             "timeline": timeline,
@@ -584,3 +607,54 @@ def start_families(*, request: HttpRequest, membership: Membership) -> SafeStrin
             request=request,
         )
     )
+
+
+# --- hand-over ---------------------------------------------------------------------------------
+
+
+@require_POST
+def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    membership, case = _lead_case(request, pk)
+    agency = Agency.objects.filter(code=request.POST.get("to_agency", "")).first()
+    try:
+        if agency is None:
+            raise ValidationError(_("Choose the agency that is to lead the case."))
+        services.case_handover_propose(
+            case=case,
+            to_agency=agency,
+            reason=request.POST.get("reason", ""),
+            membership=membership,
+            actor=current_user(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(agency)s is asked to take over the case.") % {"agency": agency.name},
+        )
+    return redirect("case:detail", pk=case.pk)
+
+
+@require_POST
+def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_with(request, Capability.WRITE_CASE_CONTENT)
+    case = selectors.case_get(membership=membership, pk=pk)
+    handover = (
+        CaseHandover.objects.filter(
+            case=case, state=CaseHandover.State.PROPOSED, to_agency_id=membership.agency_id
+        )
+        .select_related("to_agency")
+        .first()
+    )
+    if handover is None:
+        raise Http404
+    accept = request.POST.get("decision") == "accept"
+    services.case_handover_decide(
+        handover=handover, accept=accept, membership=membership, actor=current_user(request)
+    )
+    messages.success(
+        request,
+        _("Your agency now leads the case.") if accept else _("The hand-over was declined."),
+    )
+    return redirect("case:detail", pk=case.pk)

@@ -591,3 +591,48 @@ class ConferenceDecision(CaseItem):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CaseHandover(TimeStampedModel):
+    """The lead passes to another agency of the case (e.g. on a change of benefit law): an
+    explicit step that the receiving agency accepts or declines."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to agency"),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(state="proposed"),
+                name="cases_one_open_handover",
+            )
+        ]
+        indexes = [models.Index(fields=["to_agency", "state"], name="cases_handover_to_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_agency_id} → {self.to_agency_id} ({self.state})"

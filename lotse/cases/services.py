@@ -34,6 +34,7 @@ from .models import (
     Case,
     CaseAssignment,
     CaseConference,
+    CaseHandover,
     CaseParticipant,
     CasePhaseChange,
     ClosureReason,
@@ -1240,3 +1241,85 @@ def conference_decision_done(
         detail={"case": conference.case_id, "kind": "decision", "done": True},
     )
     return done
+
+
+# --- hand-over of the lead ---------------------------------------------------------------
+
+
+@transaction.atomic
+def case_handover_propose(
+    *, case: Case, to_agency: Agency, reason: str, membership: Membership, actor: User
+) -> CaseHandover:
+    """The lead proposes to hand the case over to another agency that takes part."""
+    _require_lead(membership, case)
+    _not_closed(case)
+    if to_agency.pk == case.lead_agency_id:
+        raise ValidationError({"to_agency": _("Choose another agency than the lead.")})
+    _participating_agency(case, to_agency, field="to_agency")
+    reason = clean_text(reason, field="reason", max_length=300)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is handed over.")})
+    if CaseHandover.objects.filter(case=case, state=CaseHandover.State.PROPOSED).exists():
+        raise ValidationError({"to_agency": _("A hand-over is already waiting for an answer.")})
+    handover = CaseHandover.objects.create(
+        case=case,
+        from_agency=case.lead_agency,
+        to_agency=to_agency,
+        reason=reason,
+        proposed_by=actor,
+    )
+    record(
+        action=AuditAction.CASE_HANDOVER,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"to": to_agency.pk, "state": "proposed"},
+    )
+    return handover
+
+
+@transaction.atomic
+def case_handover_decide(
+    *,
+    handover: CaseHandover,
+    accept: bool,
+    membership: Membership,
+    actor: User,
+    lead_user: User | None = None,
+) -> CaseHandover:
+    """The receiving agency accepts (its caseworker becomes lead case manager; the former
+    lead stays a participant) or declines."""
+    if (
+        handover.state != CaseHandover.State.PROPOSED
+        or handover.to_agency_id != membership.agency_id
+        or not membership.can(Capability.WRITE_CASE_CONTENT)
+    ):
+        raise AccessDenied
+    case = Case.objects.select_for_update().get(pk=handover.case_id)
+    handover.state = CaseHandover.State.ACCEPTED if accept else CaseHandover.State.DECLINED
+    handover.decided_by = actor
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    if accept:
+        new_lead = _caseworker(membership.agency, lead_user or actor, field="lead_user")
+        assert new_lead is not None  # noqa: S101
+        _end_assignments(case, agency=case.lead_agency, kind=CaseAssignment.Kind.LEAD)
+        _assign(
+            case=case,
+            agency=membership.agency,
+            user=new_lead,
+            kind=CaseAssignment.Kind.LEAD,
+            actor=actor,
+        )
+        CaseParticipant.objects.filter(case=case, agency=membership.agency).update(contact=new_lead)
+        case.lead_agency = membership.agency
+        case.lead_user = new_lead
+        _bump(case, expected_version=case.version, fields=["lead_agency", "lead_user"])
+    record(
+        action=AuditAction.CASE_HANDOVER,
+        actor=actor,
+        agency=membership.agency,
+        target=case,
+        detail={"from": handover.from_agency_id, "state": handover.state},
+    )
+    return handover

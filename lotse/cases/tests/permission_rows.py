@@ -11,7 +11,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.matrix import OWN, OWNERS, VISIBLE, Row, World, expect, page
+from tests.matrix import (
+    BY_CONSENT,
+    BY_LEGAL_BASIS,
+    OWN,
+    OWNERS,
+    VISIBLE,
+    Row,
+    World,
+    expect,
+    page,
+)
 
 
 def _person(world: World) -> dict[str, Any]:
@@ -289,4 +299,24 @@ PAGES |= {
         kwargs=lambda world: {"pk": world.held_conference.pk, "group": world.decision.group},
     ),
     "case:minutes_pdf": page("case:minutes_pdf", expect=expect(owners=VISIBLE), kwargs=_held),
+}
+
+
+# --- hand-over: the lead proposes, the receiving agency decides --------------------------------
+
+PAGES |= {
+    "case:handover": page(
+        "case:handover",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_case,
+        data=lambda world: {"to_agency": world.agencies.jobcenter.code, "reason": "Umzug"},
+    ),
+    "case:handover_decide": page(
+        "case:handover_decide",
+        method="POST",
+        expect=expect(ok=302, owners=[BY_CONSENT, BY_LEGAL_BASIS]),
+        kwargs=lambda world: {"pk": world.handover.case_id},
+        data=lambda world: {"decision": "accept"},
+    ),
 }

@@ -339,3 +339,33 @@ def test_case_page_queries_do_not_grow_with_the_content(anna, cem, client_for, a
         _fill(case, size, anna, cem, agencies)
         counts.append(_case_page_queries(client_for(cem), case))
     assert counts[0] == counts[1], counts
+
+
+def test_a_hand_over_takes_effect_when_the_receiving_agency_accepts(
+    anna, cem, ben, client_for, household, agencies
+):
+    case = _case_with_jobcenter(anna, cem, household, agencies)
+    detail = reverse("case:detail", args=[case.pk])
+    client_for(anna).post(
+        reverse("case:handover", args=[case.pk]),
+        {"to_agency": agencies.jobcenter.code, "reason": "Wechsel ins SGB II"},
+    )
+    # Another agency cannot answer for the Jobcenter; the case does not even exist for it.
+    decide = reverse("case:handover_decide", args=[case.pk])
+    assert client_for(ben).post(decide, {"decision": "accept"}).status_code == 404
+    case.refresh_from_db()
+    assert case.lead_agency == agencies.kim
+    assert 'data-testid="handover"' in client_for(cem).get(detail).content.decode()
+    assert client_for(cem).post(decide, {"decision": "accept"}).status_code == 302
+    case.refresh_from_db()
+    assert case.lead_agency == agencies.jobcenter
+    assert case.lead_user == cem
+    # KIM stays a participant but no longer steers.
+    assert client_for(anna).get(detail).status_code == 200
+    transition = reverse("case:transition", args=[case.pk])
+    assert (
+        client_for(anna)
+        .post(transition, {"phase": "closed", "reason": "other", "version": case.version})
+        .status_code
+        == 404
+    )
