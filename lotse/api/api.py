@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from . import accounts, consent, people
+from . import accounts, cases, consent, people
 from .auth import BearerTokenAuth, LotseSessionAuth
 
 api = NinjaAPI(
@@ -23,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", accounts.router)
 api.add_router("/", people.router)
 api.add_router("/", consent.router)
+api.add_router("/", cases.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -128,7 +128,7 @@ def _family_list(request: HttpRequest, membership: Membership, *, scope: str) ->
     form = FamilyFilterForm(request.GET or None)
     filters = form.filters(scope=scope)
     cases = selectors.family_cases(membership=membership, filters=filters)
-    paging = Paging.of(request, total=cases.count(), per_page=FAMILIES_PAGE)
+    paging = Paging.of(request, total=len(cases), per_page=FAMILIES_PAGE)
     page = selectors.with_visible_members(membership, list(cases[paging.offset : paging.end]))
     assignees = (
         selectors.team_assignments(membership=membership, cases=page) if scope == "team" else {}
@@ -219,6 +219,7 @@ def case_open(request: HttpRequest, public_id: str) -> HttpResponse:
             "form": form,
             "summary": error_summary(form),
         },
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -147,9 +147,10 @@ def _conference_page(
     held = conference.status == CaseConference.Status.HELD
     if leads and held:
         minute_form = minute_form or MinuteForm(
-            members=_member_choices(members), agencies=[], topics=topics
+            members=_member_choices(members), agencies=[], topics=topics, prefix="minute"
         )
         decision_form = decision_form or DecisionForm(
+            prefix="decision",
             members=_member_choices(members),
             agencies=[(a.code, a.name) for a in agencies],
             agency_ids=[a.pk for a in agencies],
@@ -222,7 +223,13 @@ def conference_minute(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     members = _visible_members(membership, conference.case.household_id)
     topics = [(t, str(LifeDomain(t).label)) for t in conference.topics]
-    form = MinuteForm(request.POST, members=_member_choices(members), agencies=[], topics=topics)
+    form = MinuteForm(
+        request.POST,
+        members=_member_choices(members),
+        agencies=[],
+        topics=topics,
+        prefix="minute",
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -252,6 +259,7 @@ def conference_decision(request: HttpRequest, pk: int) -> HttpResponse:
     agencies = list(conference.agencies.order_by("name"))
     form = DecisionForm(
         request.POST,
+        prefix="decision",
         members=_member_choices(members),
         agencies=[(a.code, a.name) for a in agencies],
         agency_ids=[a.pk for a in agencies],

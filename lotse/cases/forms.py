@@ -374,6 +374,13 @@ class CaseEntryForm(_CaseContentForm):
     )
     follow_up_on = PlausibleDateField(label=_("Follow up on"), required=False, widget=date_input())
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Straight to typing: persons, kind and category are preset, so a talk is noted
+            # with the keyboard alone (type, Tab to the button, Enter).
+            self.fields["text"].widget.attrs["autofocus"] = True
+
 
 # --- conferences -------------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ class DemoAgency:
     kind: str
     is_public_body: bool
     legal_domains: tuple[str, ...]
+    #: Only the staff assigned to a family's case see its content (§ 35 SGB I).
+    need_to_know: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class DemoAccount:
     agency_code: str
     role: str
     description: str
+    #: The work phone other agencies of a case call (demo numbers: the subscriber number
+    #: starts with 0, which is never assigned in Germany).
+    phone: str = ""
+    team: str = ""
 
 
 AGENCIES: tuple[DemoAgency, ...] = (
@@ -43,6 +49,7 @@ AGENCIES: tuple[DemoAgency, ...] = (
         Agency.Kind.YOUTH_WELFARE_OFFICE,
         True,
         (LegalDomain.SGB_VIII,),
+        need_to_know=True,
     ),
     DemoAgency("jc", "Jobcenter Wuppertal", Agency.Kind.JOBCENTER, True, (LegalDomain.SGB_II,)),
     DemoAgency(
@@ -103,23 +110,46 @@ AGENCIES: tuple[DemoAgency, ...] = (
     ),
 )
 
+ELBERFELD = "Team Elberfeld"
+BARMEN = "Team Barmen"
+
+#: Teams inside an agency: (agency code, team name). A team lead sees their team's cases.
+TEAMS: tuple[tuple[str, str], ...] = (("kim", ELBERFELD), ("kim", BARMEN))
+
+# fmt: off
 ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("kim", "Katrin", "Imhoff", "kim", Role.CASEWORKER, "KIM case manager"),
-    DemoAccount("jugendamt", "Jonas", "Abel", "ja", Role.CASEWORKER, "Jugendamt ASD"),
-    DemoAccount("jobcenter", "Jana", "Cordes", "jc", Role.CASEWORKER, "Jobcenter"),
-    DemoAccount("agentur", "Ahmet", "Günay", "aa", Role.CASEWORKER, "Agentur für Arbeit"),
-    DemoAccount("sozialamt", "Sabine", "Otte", "sa", Role.CASEWORKER, "Sozialamt (AsylbLG)"),
-    DemoAccount("abh", "Andreas", "Behrens", "abh", Role.CASEWORKER, "Ausländerbehörde"),
-    DemoAccount("schulamt", "Svenja", "Ulrich", "schul", Role.CASEWORKER, "Schulamt"),
-    DemoAccount("caritas", "Carla", "Rietz", "car", Role.CASEWORKER, "Caritas MBE"),
-    DemoAccount("diakonie", "Dennis", "Iwanow", "dia", Role.CASEWORKER, "Diakonie JMD"),
-    DemoAccount("mso", "Mariam", "Saleh", "mso", Role.CASEWORKER, "Migrant organisation"),
-    DemoAccount("initiative", "Ingrid", "Thomsen", "fi", Role.CASEWORKER, "Refugee initiative"),
-    DemoAccount("teamlead", "Tobias", "Lehmann", "kim", Role.TEAM_LEAD, "KIM team lead"),
+    DemoAccount("kim", "Katrin", "Imhoff", "kim", Role.CASEWORKER, "KIM case manager",
+                "0202 0563-4101", ELBERFELD),
+    DemoAccount("jugendamt", "Jonas", "Abel", "ja", Role.CASEWORKER, "Jugendamt ASD",
+                "0202 0563-2210"),
+    DemoAccount("jugendamt2", "Johanna", "Brandt", "ja", Role.CASEWORKER,
+                "Jugendamt ASD, assigned to no demo family (need-to-know)", "0202 0563-2214"),
+    DemoAccount("jobcenter", "Jana", "Cordes", "jc", Role.CASEWORKER, "Jobcenter",
+                "0202 0747-3310"),
+    DemoAccount("agentur", "Ahmet", "Günay", "aa", Role.CASEWORKER, "Agentur für Arbeit",
+                "0202 0286-1150"),
+    DemoAccount("sozialamt", "Sabine", "Otte", "sa", Role.CASEWORKER, "Sozialamt (AsylbLG)",
+                "0202 0563-5120"),
+    DemoAccount("abh", "Andreas", "Behrens", "abh", Role.CASEWORKER, "Ausländerbehörde",
+                "0202 0563-6630"),
+    DemoAccount("schulamt", "Svenja", "Ulrich", "schul", Role.CASEWORKER, "Schulamt",
+                "0202 0563-7040"),
+    DemoAccount("caritas", "Carla", "Rietz", "car", Role.CASEWORKER, "Caritas MBE",
+                "0202 0389-0412"),
+    DemoAccount("diakonie", "Dennis", "Iwanow", "dia", Role.CASEWORKER, "Diakonie JMD",
+                "0202 0974-0218"),
+    DemoAccount("mso", "Mariam", "Saleh", "mso", Role.CASEWORKER, "Migrant organisation",
+                "0202 0695-1023"),
+    DemoAccount("initiative", "Ingrid", "Thomsen", "fi", Role.CASEWORKER, "Refugee initiative",
+                "0202 0317-4490"),
+    DemoAccount("teamlead", "Tobias", "Lehmann", "kim", Role.TEAM_LEAD,
+                "KIM team lead (Team Elberfeld)", "0202 0563-4100", ELBERFELD),
     DemoAccount("steuerung", "Stefanie", "Uhl", "kim", Role.COORDINATOR, "Steering group"),
-    DemoAccount("dsb", "Dana", "Schubert", "kim", Role.DPO, "Data-protection officer"),
+    DemoAccount("dsb", "Dana", "Schubert", "kim", Role.DPO, "Data-protection officer",
+                "0202 0563-1008"),
     DemoAccount("admin", "Alex", "Dorn", "kim", Role.SYSTEM_ADMIN, "System administrator"),
 )
+# fmt: on
 
 
 @dataclass(frozen=True)

@@ -1404,8 +1404,12 @@ class LoadResult:
 
 
 def _demo_users() -> dict[str, User]:
-    """The caseworker account of each demo agency, as the user who registered its families."""
-    wanted = {a.agency_code: a.username for a in ACCOUNTS if a.role == "caseworker"}
+    """The (first) caseworker account of each demo agency, as the user who registered its
+    families."""
+    wanted: dict[str, str] = {}
+    for account in ACCOUNTS:
+        if account.role == "caseworker":
+            wanted.setdefault(account.agency_code, account.username)
     users = {u.username: u for u in User.objects.filter(username__in=wanted.values())}
     return {code: users[name] for code, name in wanted.items() if name in users}
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from lotse.accounts.models import Agency, Membership, User
+from lotse.accounts.models import Agency, Membership, Team, User
 from lotse.accounts.roles import Role
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
 from lotse.consent.models import LegalBasis
 
-from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD, LEGAL_BASES
+from .cases import load_story_cases
+from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD, LEGAL_BASES, TEAMS
 from .families import load_families
 
 Progress = Callable[[str, int, int], None]
@@ -25,6 +26,7 @@ class SeedResult:
     families_created: int = 0
     persons_created: int = 0
     seconds_families: float = 0.0
+    cases_created: int = 0
 
 
 def demo_families_exist() -> bool:
@@ -34,12 +36,21 @@ def demo_families_exist() -> bool:
     ).exists()
 
 
+def demo_cases_exist() -> bool:
+    """Whether the story cases were written before (recorded in the audit trail)."""
+    return AuditEvent.objects.filter(
+        action=AuditAction.DEMO_SEEDED, detail__has_key="cases"
+    ).exists()
+
+
 @transaction.atomic
 def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None) -> SeedResult:
     """Create the demo city once; running it again changes nothing that exists.
 
     ``families`` and ``seed`` drive the synthetic families (lotse.demo.families); the same seed
     always gives the same city. Families are loaded once: if demo families exist, none are added.
+    The story cases (lotse.demo.cases) are written once, on households of those families; a
+    missing work phone or team of a demo account is filled in.
     """
     agencies_created = 0
     agencies: dict[str, Agency] = {}
@@ -51,10 +62,16 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
                 "kind": spec.kind,
                 "is_public_body": spec.is_public_body,
                 "legal_domains": list(spec.legal_domains),
+                "need_to_know": spec.need_to_know,
             },
         )
         agencies[spec.code] = agency
         agencies_created += int(created)
+
+    teams = {
+        (code, name): Team.objects.get_or_create(agency=agencies[code], name=name)[0]
+        for code, name in TEAMS
+    }
 
     users_created = 0
     # One hash for all demo accounts: Argon2 is deliberately slow.
@@ -73,9 +90,20 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
             },
         )
         users_created += int(created)
-        Membership.objects.get_or_create(
-            user=user, agency=agencies[account.agency_code], role=account.role
+        team = teams.get((account.agency_code, account.team))
+        membership, _ = Membership.objects.get_or_create(
+            user=user,
+            agency=agencies[account.agency_code],
+            role=account.role,
+            defaults={"phone": account.phone, "team": team},
         )
+        missing: dict[str, object] = {}
+        if not membership.phone and account.phone:
+            missing["phone"] = account.phone
+        if membership.team_id is None and team is not None:
+            missing["team"] = team
+        if missing:
+            Membership.objects.filter(pk=membership.pk).update(**missing)
     if progress is not None:
         progress("accounts", len(ACCOUNTS), len(ACCOUNTS))
 
@@ -90,12 +118,19 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
     loaded = None
     if families > 0 and not demo_families_exist():
         loaded = load_families(families=families, seed=seed, progress=progress)
-    if agencies_created or users_created or loaded is not None:
+    cases_created = 0
+    if not demo_cases_exist():
+        cases_created = load_story_cases(seed=seed)
+        if progress is not None and cases_created:
+            progress("cases", cases_created, cases_created)
+    if agencies_created or users_created or loaded is not None or cases_created:
         detail: dict[str, int] = {
             "agencies": agencies_created,
             "users": users_created,
             "seed": seed,
         }
+        if cases_created:
+            detail["cases"] = cases_created
         if loaded is not None:
             # One event for the bulk demo data: it holds no person, so nothing to record per row.
             detail |= {
@@ -111,4 +146,5 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         families_created=loaded.families if loaded else 0,
         persons_created=loaded.persons if loaded else 0,
         seconds_families=loaded.seconds if loaded else 0.0,
+        cases_created=cases_created,
     )

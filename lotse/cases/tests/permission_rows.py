@@ -273,9 +273,9 @@ PAGES |= {
         expect=expect(ok=302, owners=[OWN]),
         kwargs=_held,
         data=lambda world: {
-            "subjects": [world.person.public_id],
-            "topic": "work",
-            "text": "Bewerbung besprochen.",
+            "minute-subjects": [world.person.public_id],
+            "minute-topic": "work",
+            "minute-text": "Bewerbung besprochen.",
         },
     ),
     "case:conference_decision": page(
@@ -284,10 +284,10 @@ PAGES |= {
         expect=expect(ok=302, owners=[OWN]),
         kwargs=_held,
         data=lambda world: {
-            "subjects": [world.person.public_id],
-            "text": "Termin bei der Anerkennungsstelle",
-            "responsible_agency": world.agency.code,
-            "due_date": _today(),
+            "decision-subjects": [world.person.public_id],
+            "decision-text": "Termin bei der Anerkennungsstelle",
+            "decision-responsible_agency": world.agency.code,
+            "decision-due_date": _today(),
         },
     ),
     # The decision is a plan item of the lead: the acting agency's consent (identity and

@@ -157,6 +157,6 @@ def test_minutes_wait_until_the_conference_is_held(anna, client_for, setting):
     _case, conference, mother, _father = setting
     response = client_for(anna).post(
         reverse("case:conference_minute", args=[conference.pk]),
-        {"subjects": [mother.public_id], "topic": "work", "text": "Zu früh."},
+        {"minute-subjects": [mother.public_id], "minute-topic": "work", "minute-text": "Früh."},
     )
     assert response.status_code == 400

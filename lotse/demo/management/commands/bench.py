@@ -6,6 +6,7 @@ from django.db import connection
 from lotse.accounts.models import Agency
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
 from lotse.demo.bench_access import access_suite
+from lotse.demo.bench_case_pages import case_suite
 from lotse.demo.bench_people import (
     cross_script_suite,
     format_plans,
@@ -19,6 +20,7 @@ QUICK_PERSONS = 2_000
 QUICK_REPEAT = 20
 QUICK_TRANSLIT = 200
 QUICK_ENTRIES = 20_000
+QUICK_CASES = 50
 
 
 def _server_version(vendor: str) -> str:
@@ -92,3 +94,7 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(format_table(f"Access core ({vendor})", access_rows))
             self.stdout.write(access_plan)
+
+            case_rows = case_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
+            self.stdout.write("")
+            self.stdout.write(format_table(f"Family case ({vendor})", case_rows))

@@ -29,8 +29,9 @@ class Command(BaseCommand):
             families=options["families"], seed=options["seed"], progress=progress
         )
         self.stdout.write(
-            f"Demo city ready ({result.agencies_created} agencies and "
-            f"{result.users_created} accounts newly created)."
+            f"Demo city ready ({result.agencies_created} agencies, "
+            f"{result.users_created} accounts and {result.cases_created} family cases "
+            "newly created)."
         )
         if options["print_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
