@@ -351,7 +351,20 @@ class MeasureEditForm(VersionForm):
 
 
 class CaseEntryForm(_CaseContentForm):
-    """Quick entry on the case page: everything reachable with the keyboard, defaults set."""
+    """Quick entry on the case page: everything reachable with the keyboard, defaults set.
+
+    The text comes last and has the focus: type it, Tab to "Save", Enter.
+    """
+
+    field_order = [
+        "subjects",
+        "kind",
+        "category",
+        "follow_up_on",
+        "participants",
+        "interpreter_language",
+        "text",
+    ]
 
     subjects = forms.MultipleChoiceField(
         label=_("About"),
@@ -373,9 +386,22 @@ class CaseEntryForm(_CaseContentForm):
         error_messages={"required": _("Write what happened.")},
     )
     follow_up_on = PlausibleDateField(label=_("Follow up on"), required=False, widget=date_input())
+    participants = forms.CharField(
+        label=_("Who took part"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: Ms Haddad, Mr Abel (Jugendamt)."),
+    )
+    interpreter_language = forms.ChoiceField(label=_("Interpreter"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        codes = sorted(language_codes(), key=language_name)
+        _set_choices(
+            self,
+            "interpreter_language",
+            [("", _("none"))] + [(code, language_name(code)) for code in codes],
+        )
         if not self.is_bound:
             # Straight to typing: persons, kind and category are preset, so a talk is noted
             # with the keyboard alone (type, Tab to the button, Enter).

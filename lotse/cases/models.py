@@ -256,6 +256,7 @@ class JournalEntry(CompartmentedItem):
     group = models.UUIDField(_("group"), default=uuid.uuid4, db_index=True, editable=False)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     interpreter_language = models.CharField(_("interpreter"), max_length=8, blank=True, default="")
+    participants = models.CharField(_("who took part"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("journal entry")

@@ -369,7 +369,10 @@ def case_entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     members = _visible_members(membership, case.household_id)
     form = CaseEntryForm(
         request.POST or None,
-        initial={"subjects": [m.person.public_id for m in members]},
+        initial={
+            "subjects": [m.person.public_id for m in members],
+            "interpreter_language": case.interpreter_language,
+        },
         members=_member_choices(members),
         agencies=[],
     )
@@ -383,6 +386,8 @@ def case_entry_new(request: HttpRequest, pk: int) -> HttpResponse:
                 category=data["category"],
                 text=data["text"],
                 follow_up_on=data.get("follow_up_on"),
+                participants=data.get("participants") or "",
+                interpreter_language=data.get("interpreter_language") or "",
                 membership=membership,
                 actor=current_user(request),
             )

@@ -64,6 +64,7 @@ def journal_entry_create(
     group: uuid.UUID | None = None,
     follow_up_on: date | None = None,
     interpreter_language: str = "",
+    participants: str = "",
 ) -> JournalEntry:
     """Record a talk, call, visit, letter or decision about a person — on its own or under
     the family's case; entries about the whole household share a ``group``."""
@@ -106,6 +107,7 @@ def journal_entry_create(
         case=case,
         follow_up_on=follow_up_on,
         interpreter_language=interpreter_language,
+        participants=clean_text(participants, field="participants", max_length=300),
     )
     if group is not None:
         entry.group = group
@@ -948,6 +950,8 @@ def case_entry_create(
     actor: User,
     follow_up_on: date | None = None,
     occurred_at: datetime | None = None,
+    participants: str = "",
+    interpreter_language: str | None = None,
 ) -> list[JournalEntry]:
     """A journal entry under the case, about one person or several (the whole household):
     one row per person with the same group, each under that person's basis."""
@@ -967,7 +971,10 @@ def case_entry_create(
             case=case,
             group=group,
             follow_up_on=follow_up_on,
-            interpreter_language=case.interpreter_language,
+            interpreter_language=case.interpreter_language
+            if interpreter_language is None
+            else interpreter_language,
+            participants=participants,
         )
         for person in persons
     ]
@@ -1085,7 +1092,9 @@ def conference_hold(
             expected_version=expected_version, update_fields=["status", "held_at"]
         )
     except StaleEditError as error:
-        raise ValidationError(_("Someone else changed the conference; reload the page.")) from error
+        raise ValidationError(
+            _("Someone else changed the conference; reload the page."), code="stale"
+        ) from error
     record(
         action=AuditAction.CASE_CONFERENCE_SAVED,
         actor=actor,

@@ -34,6 +34,7 @@ JUGENDAMT = "Jugendamt Wuppertal – Allgemeiner Sozialer Dienst"
 GOAL_WORK = "Layla finds work as a nursing assistant"
 GOAL_CHILDCARE = "A Kita place for the family's youngest"
 DECISION = "Register Layla for the nursing assistant course"
+CALL_TEXT = "Phone call: the landlord agrees to wait until the Jobcenter decides."
 HEALTH_TEXT = "Sleeps badly since the flight; sees a therapist."
 
 
@@ -125,6 +126,13 @@ def test_a_family_case_across_three_agencies(live_server, page):
     case_url = page.url
     expect(page.get_by_role("heading", name="Family Haddad", level=1)).to_be_visible()
     expect(page.get_by_test_id("case-phase")).to_contain_text("Intake")
+    # A talk noted with the keyboard alone: the text has the focus, Tab reaches "Save".
+    page.goto(case_url + "journal/new/")
+    page.keyboard.type(CALL_TEXT)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(case_url)
+    expect(page.get_by_test_id("timeline")).to_contain_text(CALL_TEXT)
     _add_participant(page, JOBCENTER, "Jana Cordes")
     _add_participant(page, JUGENDAMT, "Jonas Abel")
     contacts = page.get_by_test_id("contact-row")

@@ -1,4 +1,4 @@
-"""Permission-matrix rows of the API: the frame, people, journal, consents, bases, audit.
+"""Permission-matrix rows of the API: the frame, people, journal, consents, bases, audit, cases.
 
 Writes send valid JSON, so "allowed" means done (200/201). A person the caller may not see is
 "not known to you" where the body names it (422, like a missing one) and 404 in the path.
@@ -15,6 +15,7 @@ from lotse.consent.categories import DataCategory
 from lotse.people.choices import ResidenceKind
 from tests.matrix import (
     BY_CONSENT,
+    BY_LEGAL_BASIS,
     CASEWORK,
     EVERYONE,
     FAMILY_NAME,
@@ -253,5 +254,211 @@ API: dict[str, Row] = {
         "/api/v1/audit",
         expect=api_expect(roles=DPO),
         query=lambda world: f"person={world.person.public_id}",
+    ),
+}
+
+
+# --- the case ------------------------------------------------------------------------------------
+# As the case pages (lotse/cases/tests/permission_rows.py): the case is led by the owning agency;
+# in the consent and legal-basis cases the acting agency takes part, in the no-basis case it does
+# not (tests/matrix.py World.case). Only the lead agency steers; a participant gets 404.
+
+
+def _case(world: World) -> dict[str, Any]:
+    return {"id": world.case.pk}
+
+
+def _version(world: World) -> str:
+    return f"version={world.case.version}"
+
+
+# The body names a household the caller cannot see: refused naming the field, like a missing one.
+UNKNOWN_HOUSEHOLD = {(role, NO_BASIS): 422 for role in CASEWORK}
+LEAD_ONLY = api_expect(owners=(OWN,))
+
+API |= {
+    # Lists what the caller takes part in: the no-basis case is simply not in it.
+    "GET /api/v1/cases": api_op(
+        "/api/v1/cases",
+        expect=api_expect(owners=OWNERS),
+        query=lambda world: f"household={world.case.household.public_id}",
+    ),
+    # Any agency that may see the household may open its case and lead it.
+    "POST /api/v1/cases": api_op(
+        "/api/v1/cases",
+        method="POST",
+        expect=api_expect(ok=201, owners=VISIBLE, cases=UNKNOWN_HOUSEHOLD),
+        data=lambda world: {"household": world.household.public_id, "came_via": "self"},
+    ),
+    "GET /api/v1/cases/{id}": api_op(
+        "/api/v1/cases/{id}", expect=api_expect(owners=VISIBLE), path_args=_case
+    ),
+    "POST /api/v1/cases/{id}/transition": api_op(
+        "/api/v1/cases/{id}/transition",
+        method="POST",
+        expect=LEAD_ONLY,
+        path_args=_case,
+        data=lambda world: {"phase": "closed", "reason": "other", "version": world.case.version},
+    ),
+    "POST /api/v1/cases/{id}/participants": api_op(
+        "/api/v1/cases/{id}/participants",
+        method="POST",
+        expect=LEAD_ONLY,
+        path_args=_case,
+        data=lambda world: {
+            "agency": world.agencies.caritas.code,
+            "categories": [DataCategory.CASE_PLAN],
+            "version": world.case.version,
+        },
+    ),
+    "DELETE /api/v1/cases/{id}/participants/{agency}": api_op(
+        "/api/v1/cases/{id}/participants/{agency}",
+        method="DELETE",
+        expect=LEAD_ONLY,
+        path_args=lambda world: {"id": world.case.pk, "agency": world.agencies.jobcenter.code},
+        query=_version,
+    ),
+    "POST /api/v1/cases/{id}/lead": api_op(
+        "/api/v1/cases/{id}/lead",
+        method="POST",
+        expect=LEAD_ONLY,
+        path_args=_case,
+        data=lambda world: {"user": world.own_caseworker.username, "version": world.case.version},
+    ),
+}
+
+
+# --- content under the case ----------------------------------------------------------------------
+# As the case pages: every participant reads the case's content (what it sees follows each
+# person's basis) and records its own; only the agency that recorded a goal or measure changes it,
+# and only the lead plans and holds conferences. The World's consent shares identity and work for
+# case management: the owner's goal and measure (case_plan) are not in the acting agency's lists
+# there, and its PATCH of them answers 404 like a missing one.
+
+
+def _goal(world: World) -> dict[str, Any]:
+    return {"id": world.case.pk, "group": world.goal.group}
+
+
+def _measure(world: World) -> dict[str, Any]:
+    return {"id": world.case.pk, "group": world.measure.group}
+
+
+def _with_plan(world: World) -> dict[str, Any]:
+    """The case with the owner's goal and measure, so that the lists have rows to withhold."""
+    return {"id": world.measure.case_id}
+
+
+def _with_everything(world: World) -> dict[str, Any]:
+    """The case with the owner's plan and a held conference with a decision."""
+    world.measure  # noqa: B018 - builds the goal and its measure
+    return {"id": world.decision.case_id}
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+# The body names a goal of another agency: refused naming the field, like a missing one.
+FOREIGN_GOAL = {(role, owner): 422 for role in CASEWORK for owner in (BY_CONSENT, BY_LEGAL_BASIS)}
+
+API |= {
+    "GET /api/v1/cases/{id}/assessments": api_op(
+        "/api/v1/cases/{id}/assessments", expect=api_expect(owners=VISIBLE), path_args=_case
+    ),
+    # Any participant records its own assessment of a member it may see.
+    "POST /api/v1/cases/{id}/assessments": api_op(
+        "/api/v1/cases/{id}/assessments",
+        method="POST",
+        expect=api_expect(ok=201, owners=VISIBLE),
+        path_args=_case,
+        data=lambda world: {
+            "person": world.person.public_id,
+            "domain": "work",
+            "need": 2,
+            "assessed_on": _today(),
+        },
+    ),
+    "GET /api/v1/cases/{id}/goals": api_op(
+        "/api/v1/cases/{id}/goals", expect=api_expect(owners=VISIBLE), path_args=_with_plan
+    ),
+    "POST /api/v1/cases/{id}/goals": api_op(
+        "/api/v1/cases/{id}/goals",
+        method="POST",
+        expect=api_expect(ok=201, owners=VISIBLE),
+        path_args=_case,
+        data=lambda world: {
+            "persons": [world.person.public_id],
+            "domain": "work",
+            "text": "Bewerbungstraining",
+            "responsible_agency": world.agency.code,
+        },
+    ),
+    # Seeing a goal is not owning it: only the agency that recorded it changes it.
+    "PATCH /api/v1/cases/{id}/goals/{group}": api_op(
+        "/api/v1/cases/{id}/goals/{group}",
+        method="PATCH",
+        expect=LEAD_ONLY,
+        path_args=_goal,
+        data=lambda world: {
+            "text": "Anerkennung des Abschlusses",
+            "attainment": 1,
+            "version": world.goal.version,
+        },
+    ),
+    "GET /api/v1/cases/{id}/measures": api_op(
+        "/api/v1/cases/{id}/measures", expect=api_expect(owners=VISIBLE), path_args=_with_plan
+    ),
+    # A step towards a goal of one's own: the page has the goal in its path (404), the API in
+    # the body (422 on "goal" for another agency's goal, 404 for a case one does not take part in).
+    "POST /api/v1/cases/{id}/measures": api_op(
+        "/api/v1/cases/{id}/measures",
+        method="POST",
+        expect=api_expect(ok=201, owners=(OWN,), cases=FOREIGN_GOAL),
+        path_args=_case,
+        data=lambda world: {
+            "goal": str(world.goal.group),
+            "text": "Termin beim Amt",
+            "responsible_agency": world.agency.code,
+        },
+    ),
+    "PATCH /api/v1/cases/{id}/measures/{group}": api_op(
+        "/api/v1/cases/{id}/measures/{group}",
+        method="PATCH",
+        expect=LEAD_ONLY,
+        path_args=_measure,
+        data=lambda world: {"status": "done", "version": world.measure.version},
+    ),
+    # Every participant sees the conferences; the minutes only where its agency attends.
+    "GET /api/v1/cases/{id}/conferences": api_op(
+        "/api/v1/cases/{id}/conferences",
+        expect=api_expect(owners=VISIBLE),
+        path_args=_with_everything,
+    ),
+    "POST /api/v1/cases/{id}/conferences": api_op(
+        "/api/v1/cases/{id}/conferences",
+        method="POST",
+        expect=api_expect(ok=201, owners=(OWN,)),
+        path_args=_case,
+        data=lambda world: {
+            "scheduled_at": timezone.localtime().isoformat(),
+            "place": "Stadthaus",
+            "agencies": [world.agencies.jobcenter.code],
+            "topics": ["work"],
+        },
+    ),
+    # In the own case the Jobcenter has the person's consent for the conference (World).
+    "POST /api/v1/conferences/{id}/hold": api_op(
+        "/api/v1/conferences/{id}/hold",
+        method="POST",
+        expect=LEAD_ONLY,
+        path_args=lambda world: {"id": world.conference.pk},
+        data=lambda world: {"version": world.conference.version},
+    ),
+    "GET /api/v1/cases/{id}/timeline": api_op(
+        "/api/v1/cases/{id}/timeline",
+        expect=api_expect(owners=VISIBLE),
+        path_args=_with_everything,
+        query=lambda world: "limit=200",
     ),
 }
