@@ -41,7 +41,6 @@ from lotse.cases.models import (
     CameVia,
     Case,
     CaseConference,
-    CaseParticipant,
     CasePhaseChange,
     ClosureReason,
     ConferenceDecision,
@@ -207,36 +206,13 @@ class VersionQuery(CheckedInput):
 
 
 def _cases_out(cases: Sequence[Case]) -> list[CaseOut]:
-    """A page of cases with their participants and contacts in two queries, whatever the
-    number of cases (``selectors.case_contacts`` for many cases at once)."""
-    participants: dict[int, list[CaseParticipant]] = {case.pk: [] for case in cases}
-    for participant in (
-        CaseParticipant.objects.filter(case_id__in=list(participants), left_on__isnull=True)
-        .select_related("agency", "contact")
-        .order_by("agency__name", "pk")
-    ):
-        participants[participant.case_id].append(participant)
-    everyone = [p for rows in participants.values() for p in rows]
-    contacts = {p.contact_id for p in everyone if p.contact_id}
-    phones = (
-        {
-            (m.user_id, m.agency_id): m.phone
-            for m in Membership.objects.filter(
-                user_id__in=contacts,
-                agency_id__in={p.agency_id for p in everyone},
-                is_active=True,
-            ).only("user_id", "agency_id", "phone")
-        }
-        if contacts
-        else {}
-    )
-    return [_case_out(case, participants[case.pk], phones) for case in cases]
+    """A page of cases with their participants and contacts: the selectors' one read of
+    them (two queries, whatever the number of cases)."""
+    contacts = selectors.contacts_of(list(cases))
+    return [_case_out(case, contacts[case.pk]) for case in cases]
 
 
-def _case_out(
-    case: Case, participants: list[CaseParticipant], phones: Mapping[tuple[int, int], str]
-) -> CaseOut:
-    ordered = sorted(participants, key=lambda p: p.agency_id != case.lead_agency_id)
+def _case_out(case: Case, contacts: list[selectors.Contact]) -> CaseOut:
     return CaseOut(
         id=case.pk,
         household=case.household.public_id,
@@ -252,13 +228,13 @@ def _case_out(
         interpreter_language=case.interpreter_language,
         participants=[
             ParticipantOut(
-                agency=p.agency.code,
-                contact=p.contact.get_username() if p.contact else None,
-                categories=list(p.categories),
-                phone=phones.get((p.contact_id, p.agency_id), "") if p.contact_id else "",
-                email=p.contact.email if p.contact else "",
+                agency=c.participant.agency.code,
+                contact=c.participant.contact.get_username() if c.participant.contact else None,
+                categories=list(c.participant.categories),
+                phone=c.phone,
+                email=c.email,
             )
-            for p in ordered
+            for c in contacts
         ],
         version=case.version,
     )

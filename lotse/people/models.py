@@ -161,7 +161,11 @@ class PersonNameKey(models.Model):
 
 
 class PersonLanguage(models.Model):
-    compartment = Compartment(subject="person_id", category=DataCategory.LANGUAGE)
+    # Which languages a person speaks is what every colleague needs to greet the family and
+    # book an interpreter: need-to-know inside the agency does not hide it.
+    compartment = Compartment(
+        subject="person_id", category=DataCategory.LANGUAGE, need_to_know=False
+    )
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages")
     owner_agency = models.ForeignKey(
@@ -242,7 +246,9 @@ class HouseholdMember(models.Model):
 class ResidenceStatus(TimeStampedModel):
     """One entry of a person's residence history (category residence)."""
 
-    compartment = Compartment(subject="person_id", category=DataCategory.RESIDENCE)
+    compartment = Compartment(
+        subject="person_id", category=DataCategory.RESIDENCE, author="recorded_by_id"
+    )
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residence_statuses")
     owner_agency = models.ForeignKey(

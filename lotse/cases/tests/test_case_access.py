@@ -314,3 +314,33 @@ def test_break_glass_opens_what_need_to_know_hides(
     )
     policy.forget(acting(lead))
     assert sees(lead, note)
+
+
+def test_need_to_know_keeps_languages_and_what_one_recorded_oneself(
+    family: Any, need_to_know: Any, ben: User, bea: User
+) -> None:
+    from datetime import date
+
+    from lotse.people.models import PersonLanguage, ResidenceStatus
+
+    mother = family.members.order_by("pk").first()
+    language = PersonLanguage.objects.create(
+        person=mother, owner_agency=mother.owner_agency, language="ar"
+    )
+    mine = ResidenceStatus.objects.create(
+        person=mother,
+        owner_agency=mother.owner_agency,
+        kind="aufenthaltserlaubnis",
+        valid_from=date(2024, 1, 1),
+        recorded_by=bea,
+    )
+    other = ResidenceStatus.objects.create(
+        person=mother,
+        owner_agency=mother.owner_agency,
+        kind="aufenthaltserlaubnis",
+        valid_from=date(2025, 1, 1),
+        recorded_by=ben,
+    )
+    assert sees(bea, language)
+    assert sees(bea, mine)
+    assert not sees(bea, other)
