@@ -5,7 +5,7 @@ from django.db import connection
 
 from lotse.accounts.models import Agency
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
-from lotse.demo.bench_access import access_suite
+from lotse.demo.bench_access import access_suite, seed_access_data
 from lotse.demo.bench_case_pages import case_suite
 from lotse.demo.bench_people import (
     cross_script_suite,
@@ -15,6 +15,7 @@ from lotse.demo.bench_people import (
     name_quality_suite,
     search_recall_in_city,
 )
+from lotse.demo.services import demo_city_seed
 
 QUICK_PERSONS = 2_000
 QUICK_REPEAT = 20
@@ -52,6 +53,12 @@ class Command(BaseCommand):
             help="Journal entries (compartmented items) for the access-filtered list.",
         )
         parser.add_argument(
+            "--suite",
+            choices=["all", "cases"],
+            default="all",
+            help="Only the family case: the city and the entries it needs, then its pages.",
+        )
+        parser.add_argument(
             "--quick",
             action="store_true",
             help=f"Small sizes for a smoke run ({QUICK_PERSONS:,} persons, few samples).",
@@ -69,8 +76,14 @@ class Command(BaseCommand):
             if done == total:
                 self.stderr.write("")
 
+        entries = min(options["entries"], QUICK_ENTRIES) if quick else options["entries"]
         with scratch_database() as vendor:
             version = _server_version(vendor)
+            if options["suite"] == "cases":
+                demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017)
+                seed_access_data(persons=persons, entries=entries)
+                self._cases(vendor, quick=quick, repeat=repeat)
+                return
             title = f"Lotse bench on {vendor} {version}".strip()
             self.stdout.write(format_table(title, foundation_suite(repeat)))
 
@@ -87,7 +100,6 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(format_plans(latency.plans))
 
-            entries = min(options["entries"], QUICK_ENTRIES) if quick else options["entries"]
             access_rows, access_plan = access_suite(
                 persons=persons, entries=entries, repeat=max(20, repeat // 4)
             )
@@ -95,6 +107,9 @@ class Command(BaseCommand):
             self.stdout.write(format_table(f"Access core ({vendor})", access_rows))
             self.stdout.write(access_plan)
 
-            case_rows = case_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
-            self.stdout.write("")
-            self.stdout.write(format_table(f"Family case ({vendor})", case_rows))
+            self._cases(vendor, quick=quick, repeat=repeat)
+
+    def _cases(self, vendor: str, *, quick: bool, repeat: int) -> None:
+        case_rows = case_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
+        self.stdout.write("")
+        self.stdout.write(format_table(f"Family case ({vendor})", case_rows))
