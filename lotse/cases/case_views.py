@@ -31,7 +31,6 @@ from lotse.consent.categories import DataCategory
 from lotse.consent.reads import audited_read
 from lotse.core.forms import apply_service_errors, error_summary
 from lotse.core.paging import Paging
-from lotse.people.access import persons_visible_to
 from lotse.people.models import Household, HouseholdMember
 from lotse.people.selectors import household_get
 from lotse.people.validation import language_name
@@ -85,13 +84,7 @@ def plan_languages() -> list[tuple[str, str]]:
 
 
 def _visible_members(membership: Membership, household_id: int) -> list[HouseholdMember]:
-    return list(
-        HouseholdMember.objects.filter(
-            household_id=household_id, person__in=persons_visible_to(membership)
-        )
-        .select_related("person")
-        .order_by("role", "person__birth_date", "pk")
-    )
+    return selectors.visible_members(membership, [household_id])[household_id]
 
 
 def _user(username: str | None) -> User | None:

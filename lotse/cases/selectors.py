@@ -286,19 +286,39 @@ def family_cases(*, membership: Membership, filters: FamilyFilters) -> list[Case
     return sorted(rows, key=_sort_key(filters.sort))
 
 
-def with_visible_members(membership: Membership, cases: list[Case]) -> list[Case]:
-    """The page's cases with the household members the member may see (one query)."""
-    members = (
-        HouseholdMember.objects.filter(
-            household_id__in=[c.household_id for c in cases],
-            person__in=persons_visible_to(membership),
-        )
-        .select_related("person")
-        .order_by("role", "person__birth_date")
+def _visible_person_ids(membership: Membership, person_ids: Any) -> set[int]:
+    """Which of these persons the member may see: the policy asked about them alone (an IN
+    over everyone the member may see would have the database list tens of thousands)."""
+    return set(
+        persons_visible_to(membership).filter(pk__in=list(person_ids)).values_list("pk", flat=True)
     )
-    by_household: dict[int, list[HouseholdMember]] = {}
+
+
+def visible_members(
+    membership: Membership, household_ids: list[int]
+) -> dict[int, list[HouseholdMember]]:
+    """The members of the households whom the member may see, by household: three small
+    queries, and no row of a person the member may not see is read."""
+    pairs = list(
+        HouseholdMember.objects.filter(household_id__in=household_ids).values_list(
+            "pk", "person_id"
+        )
+    )
+    visible = _visible_person_ids(membership, {person for _pk, person in pairs})
+    members = (
+        HouseholdMember.objects.filter(pk__in=[pk for pk, person in pairs if person in visible])
+        .select_related("person")
+        .order_by("role", "person__birth_date", "pk")
+    )
+    by_household: dict[int, list[HouseholdMember]] = {pk: [] for pk in household_ids}
     for m in members:
-        by_household.setdefault(m.household_id, []).append(m)
+        by_household[m.household_id].append(m)
+    return by_household
+
+
+def with_visible_members(membership: Membership, cases: list[Case]) -> list[Case]:
+    """The page's cases with the household members the member may see."""
+    by_household = visible_members(membership, [c.household_id for c in cases])
     for case in cases:
         case.visible_members = by_household.get(case.household_id, [])  # type: ignore[attr-defined]
     return cases
@@ -549,12 +569,9 @@ def conference_content(
 
 def conference_family(*, membership: Membership, conference: CaseConference) -> list[Any]:
     """The family members attending whom the member may see."""
-    return [
-        a.person
-        for a in ConferenceAttendee.objects.filter(
-            conference=conference, person__in=persons_visible_to(membership)
-        ).select_related("person")
-    ]
+    attending = ConferenceAttendee.objects.filter(conference=conference)
+    visible = _visible_person_ids(membership, attending.values_list("person_id", flat=True))
+    return [a.person for a in attending.filter(person_id__in=visible).select_related("person")]
 
 
 def case_conferences(case: Case) -> list[CaseConference]:
