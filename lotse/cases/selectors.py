@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, Max, Min, OuterRef, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -278,7 +278,20 @@ def family_cases(*, membership: Membership, filters: FamilyFilters) -> list[Case
     if filters.district:
         cases = cases.filter(household__district=filters.district)
     rows = _with_dates(
-        membership, list(cases.select_related("household", "lead_agency", "lead_user"))
+        membership,
+        # All of the member's cases are sorted, a page is shown: read only what sorting needs
+        # (the page's lead agency and manager follow in ``with_visible_members``).
+        list(
+            cases.select_related("household").only(
+                "phase",
+                "phase_since",
+                "household_id",
+                "household__public_id",
+                "household__district",
+                "lead_agency_id",
+                "lead_user_id",
+            )
+        ),
     )
     if filters.overdue:
         today = timezone.localdate()
@@ -317,7 +330,9 @@ def visible_members(
 
 
 def with_visible_members(membership: Membership, cases: list[Case]) -> list[Case]:
-    """The page's cases with the household members the member may see."""
+    """The page's cases with their lead agency and manager and the household members the
+    member may see."""
+    prefetch_related_objects(cases, "lead_agency", "lead_user")
     by_household = visible_members(membership, [c.household_id for c in cases])
     for case in cases:
         case.visible_members = by_household.get(case.household_id, [])  # type: ignore[attr-defined]
