@@ -679,6 +679,28 @@ def _not_closed(case: Case) -> None:
         raise ValidationError(_("The case is closed; reopen it to change its content."))
 
 
+def _content_saved(
+    items: Iterable[Any],
+    *,
+    case: Case,
+    kind: str,
+    membership: Membership,
+    actor: User,
+    **detail: Any,
+) -> None:
+    """One audit event per person's row written: the DPO's "who wrote about this person"."""
+    for item in items:
+        record(
+            action=AuditAction.CASE_CONTENT_SAVED,
+            actor=actor,
+            agency=membership.agency,
+            target=item,
+            subject_id=item.subject_id,
+            basis="own_agency",
+            detail={"case": case.pk, "kind": kind, **detail},
+        )
+
+
 def _long_text(value: str, *, field: str) -> str:
     return clean_text(value, field=field, max_length=LONG_TEXT_MAX, multiline=True)
 
@@ -777,16 +799,7 @@ def goal_create(
         )
         for person in persons
     ]
-    for goal in goals:
-        record(
-            action=AuditAction.CASE_CONTENT_SAVED,
-            actor=actor,
-            agency=membership.agency,
-            target=goal,
-            subject_id=goal.subject_id,
-            basis="own_agency",
-            detail={"case": case.pk, "kind": "goal"},
-        )
+    _content_saved(goals, case=case, kind="goal", membership=membership, actor=actor)
     return goals
 
 
@@ -845,16 +858,7 @@ def goal_update(
         expected_version=expected_version,
         values={"text": text, "target_date": target_date, "attainment": attainment},
     )
-    for goal in goals:
-        record(
-            action=AuditAction.CASE_CONTENT_SAVED,
-            actor=actor,
-            agency=membership.agency,
-            target=goal,
-            subject_id=goal.subject_id,
-            basis="own_agency",
-            detail={"case": case.pk, "kind": "goal", "changed": True},
-        )
+    _content_saved(goals, case=case, kind="goal", membership=membership, actor=actor, changed=True)
     return list(Goal.objects.filter(pk__in=[g.pk for g in goals]).order_by("pk"))
 
 
@@ -893,16 +897,7 @@ def measure_create(
         )
         for goal in goals
     ]
-    for measure in measures:
-        record(
-            action=AuditAction.CASE_CONTENT_SAVED,
-            actor=actor,
-            agency=membership.agency,
-            target=measure,
-            subject_id=measure.subject_id,
-            basis="own_agency",
-            detail={"case": case.pk, "kind": "measure"},
-        )
+    _content_saved(measures, case=case, kind="measure", membership=membership, actor=actor)
     return measures
 
 
@@ -925,16 +920,9 @@ def measure_update(
     _save_group(
         measures, expected_version=expected_version, values={"status": status, "due_date": due_date}
     )
-    for measure in measures:
-        record(
-            action=AuditAction.CASE_CONTENT_SAVED,
-            actor=actor,
-            agency=membership.agency,
-            target=measure,
-            subject_id=measure.subject_id,
-            basis="own_agency",
-            detail={"case": case.pk, "kind": "measure", "status": status},
-        )
+    _content_saved(
+        measures, case=case, kind="measure", membership=membership, actor=actor, status=status
+    )
     return list(Measure.objects.filter(pk__in=[m.pk for m in measures]).order_by("pk"))
 
 
@@ -1149,16 +1137,7 @@ def conference_minute_record(
         )
         for person in persons
     ]
-    for minute in minutes:
-        record(
-            action=AuditAction.CASE_CONTENT_SAVED,
-            actor=actor,
-            agency=membership.agency,
-            target=minute,
-            subject_id=minute.subject_id,
-            basis="own_agency",
-            detail={"case": case.pk, "kind": "minutes"},
-        )
+    _content_saved(minutes, case=case, kind="minutes", membership=membership, actor=actor)
     return minutes
 
 
@@ -1208,16 +1187,7 @@ def conference_decision_record(
         )
         for person in persons
     ]
-    for decision in decisions:
-        record(
-            action=AuditAction.CASE_CONTENT_SAVED,
-            actor=actor,
-            agency=membership.agency,
-            target=decision,
-            subject_id=decision.subject_id,
-            basis="own_agency",
-            detail={"case": case.pk, "kind": "decision"},
-        )
+    _content_saved(decisions, case=case, kind="decision", membership=membership, actor=actor)
     return decisions
 
 
