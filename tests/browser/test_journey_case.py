@@ -128,6 +128,8 @@ def test_a_family_case_across_three_agencies(live_server, page):
     expect(page.get_by_test_id("case-phase")).to_contain_text("Intake")
     # A talk noted with the keyboard alone: the text has the focus, Tab reaches "Save".
     page.goto(case_url + "journal/new/")
+    # The text box has the focus once the page is loaded: wait for it, then only type.
+    expect(page.get_by_role("textbox", name=re.compile(r"^What happened"))).to_be_focused()
     page.keyboard.type(CALL_TEXT)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
