@@ -430,35 +430,43 @@ class CoverageGap:
     explanation: str
 
 
-def case_coverage_gaps(case: Case) -> list[CoverageGap]:
-    """For each participant but the lead: every member and category it will see that no
-    consent for case management and no legal basis covers. A few queries per participant."""
+def _flow_gaps(
+    case: Case, recipients: Iterable[tuple[Agency, Sequence[str]]], *, use: str
+) -> list[CoverageGap]:
+    """The lead agency's flows to each (agency, categories) that nothing covers for ``use``,
+    for every member of the household."""
     member_ids = list(
         HouseholdMember.objects.filter(household_id=case.household_id)
         .order_by("person_id")
         .values_list("person_id", flat=True)
     )
-    gaps = []
+    return [
+        CoverageGap(agency, gap.subject_id, gap.category, gap.reason, gap.explanation)
+        for agency, categories in recipients
+        for gap in policy.flow_gaps(
+            disclosing=case.lead_agency,
+            recipient=agency,
+            subject_ids=member_ids,
+            categories=categories,
+            use=use,
+        )
+    ]
+
+
+def case_coverage_gaps(case: Case) -> list[CoverageGap]:
+    """For each participant but the lead: every member and category it will see that no
+    consent for case management and no legal basis covers. A few queries per participant."""
     participants = (
         CaseParticipant.objects.filter(case=case, left_on__isnull=True)
         .exclude(agency_id=case.lead_agency_id)
         .select_related("agency")
         .order_by("agency__name")
     )
-    for participant in participants:
-        for gap in policy.flow_gaps(
-            disclosing=case.lead_agency,
-            recipient=participant.agency,
-            subject_ids=member_ids,
-            categories=participant.categories,
-            use=ConsentPurpose.CASE_MANAGEMENT,
-        ):
-            gaps.append(
-                CoverageGap(
-                    participant.agency, gap.subject_id, gap.category, gap.reason, gap.explanation
-                )
-            )
-    return gaps
+    return _flow_gaps(
+        case,
+        ((p.agency, p.categories) for p in participants),
+        use=ConsentPurpose.CASE_MANAGEMENT,
+    )
 
 
 class CaseNotCovered(ValidationError):
@@ -1029,25 +1037,11 @@ def conference_gaps(conference: CaseConference) -> list[CoverageGap]:
     """Every attending agency, member and category of the agenda that no consent covering
     the conference (or legal basis) opens: the conference cannot be held before they are."""
     case = conference.case
-    member_ids = list(
-        HouseholdMember.objects.filter(household_id=case.household_id)
-        .order_by("person_id")
-        .values_list("person_id", flat=True)
-    )
     categories = sorted({DOMAIN_CATEGORY[t] for t in conference.topics} | {DataCategory.CASE_PLAN})
-    gaps = []
-    for agency in conference.agencies.exclude(pk=case.lead_agency_id).order_by("name"):
-        for gap in policy.flow_gaps(
-            disclosing=case.lead_agency,
-            recipient=agency,
-            subject_ids=member_ids,
-            categories=categories,
-            use=ConsentPurpose.CASE_CONFERENCE,
-        ):
-            gaps.append(
-                CoverageGap(agency, gap.subject_id, gap.category, gap.reason, gap.explanation)
-            )
-    return gaps
+    attending = conference.agencies.exclude(pk=case.lead_agency_id).order_by("name")
+    return _flow_gaps(
+        case, ((agency, categories) for agency in attending), use=ConsentPurpose.CASE_CONFERENCE
+    )
 
 
 def _require_conference_lead(membership: Membership, conference: CaseConference) -> None:
