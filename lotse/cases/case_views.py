@@ -52,6 +52,7 @@ from .models import (
     CaseParticipant,
     Goal,
     LifeDomain,
+    Measure,
     Phase,
 )
 from .plan_pdf import TEXTS as PLAN_TEXTS
@@ -263,12 +264,19 @@ def _case_page(
     next_phases = sorted(services.TRANSITIONS[case.phase], key=Phase.values.index)
     if transition_form is None:
         transition_form = TransitionForm(initial={"version": case.version})
-    grid, assessed = selectors.case_assessment_grid(
-        membership=membership, case=case, members=members
-    )
+    assessments = selectors.case_assessments(membership=membership, case=case)
+    grid, assessed = selectors.case_assessment_grid(members=members, assessments=assessments)
     plan, planned = selectors.case_plan(membership=membership, case=case)
     timeline, recent = selectors.case_timeline(
-        membership=membership, case=case, limit=TIMELINE_PREVIEW
+        membership=membership,
+        case=case,
+        limit=TIMELINE_PREVIEW,
+        loaded={
+            "assessment": assessments,
+            "goal": [row for row in planned if isinstance(row, Goal)],
+            # all visible measures, also those whose goal the member may not see
+            "measure": [row for row in planned if isinstance(row, Measure)],
+        },
     )
     shown = list({policy.item_key(item): item for item in [*assessed, *planned, *recent]}.values())
     # One answer of the policy for everything the page shows, and one audit event naming it.

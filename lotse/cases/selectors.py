@@ -179,8 +179,14 @@ class FamilyFilters:
 
 
 def _visible(membership: Membership, model: type[Any]) -> QuerySet[Any]:
-    visible: QuerySet[Any] = model._default_manager.filter(policy.visible_q(membership, model))
-    return visible
+    """The member's visible rows of ``model``. The policy's filter is built and resolved once
+    per request and kind: a case page asks for five kinds in a dozen queries, and resolving the
+    filter (with its EXISTS and need-to-know subqueries) cost more than running the queries."""
+    cache: dict[type[Any], QuerySet[Any]] = membership.__dict__.setdefault("_visible_rows", {})
+    if model not in cache:
+        cache[model] = model._default_manager.filter(policy.visible_q(membership, model))
+    # A clone: the cached queryset itself is never evaluated, so it never holds stale rows.
+    return cache[model].all()
 
 
 def _grouped_dates(queryset: QuerySet[Any], field: str, *, newest: bool) -> dict[int, Any]:
@@ -369,18 +375,23 @@ class AssessmentRow:
     cells: list[DomainCell]
 
 
-def case_assessment_grid(
-    *, membership: Membership, case: Case, members: list[HouseholdMember]
-) -> tuple[list[AssessmentRow], list[Assessment]]:
-    """Family × life domain: the latest assessment the member may see in each cell, and the
-    assessments shown (for the audit event). One query."""
-    latest: dict[tuple[int, str], Assessment] = {}
-    for assessment in (
+def case_assessments(*, membership: Membership, case: Case) -> list[Assessment]:
+    """Every assessment of the case the member may see, latest first. One query."""
+    return list(
         _visible(membership, Assessment)
         .filter(case=case)
-        .select_related("owner_agency", "author")
+        .select_related("subject", "owner_agency", "author")
         .order_by("-assessed_on", "-pk")
-    ):
+    )
+
+
+def case_assessment_grid(
+    *, members: list[HouseholdMember], assessments: list[Assessment]
+) -> tuple[list[AssessmentRow], list[Assessment]]:
+    """Family × life domain: the latest of the visible ``assessments`` (latest first, from
+    :func:`case_assessments`) in each cell, and the assessments shown (for the audit event)."""
+    latest: dict[tuple[int, str], Assessment] = {}
+    for assessment in assessments:
         latest.setdefault((assessment.subject_id, assessment.domain), assessment)
     rows = [
         AssessmentRow(
@@ -470,74 +481,72 @@ class TimelineItem:
 TIMELINE_PAGE = 50
 
 
+def _kind_items(kind: str, rows: list[Any], when: str) -> list[TimelineItem]:
+    return [
+        TimelineItem(
+            getattr(group_rows[0], when), kind, group_rows[0], [r.subject for r in group_rows]
+        )
+        for group_rows in _grouped(rows).values()
+    ]
+
+
 def case_timeline(
-    *, membership: Membership, case: Case, limit: int = TIMELINE_PAGE, before: Any = None
+    *,
+    membership: Membership,
+    case: Case,
+    limit: int = TIMELINE_PAGE,
+    before: Any = None,
+    loaded: dict[str, list[Any]] | None = None,
 ) -> tuple[list[TimelineItem], list[Any]]:
     """Journal entries, assessments, goals, measures and phase changes of the case, newest
-    first, each kind filtered by the policy. One query per kind, whatever the number."""
-    entries = (
-        _visible(membership, JournalEntry)
-        .filter(case=case)
-        .select_related("subject", "owner_agency")
-        .order_by("-occurred_at", "-pk")
-    )
-    assessments = (
-        _visible(membership, Assessment)
-        .filter(case=case)
-        .select_related("subject", "owner_agency")
-        .order_by("-created_at", "-pk")
-    )
-    goals = (
-        _visible(membership, Goal)
-        .filter(case=case)
-        .select_related("subject", "owner_agency")
-        .order_by("-created_at", "-pk")
-    )
-    measures = (
-        _visible(membership, Measure)
-        .filter(case=case)
-        .select_related("subject", "owner_agency")
-        .order_by("-created_at", "-pk")
-    )
+    first, each kind filtered by the policy.
+
+    ``loaded``: kinds ("assessment", "goal", "measure") whose visible rows of the case the
+    caller has read already (the case page shows them in the grid and the plan) — they are
+    taken from there instead of being read again. Otherwise two indexed queries per kind,
+    whatever the number of items."""
+    loaded = loaded or {}
+    shown: list[Any] = []
+    merged: list[TimelineItem] = []
+    for kind, model, when, related in (
+        ("entry", JournalEntry, "occurred_at", ("subject", "owner_agency")),
+        ("assessment", Assessment, "created_at", ("subject", "owner_agency")),
+        ("goal", Goal, "created_at", ("subject", "owner_agency")),
+        ("measure", Measure, "created_at", ("subject", "owner_agency")),
+    ):
+        if kind in loaded:
+            rows = [r for r in loaded[kind] if before is None or getattr(r, when) < before]
+            items = sorted(_kind_items(kind, rows, when), key=lambda t: t.at, reverse=True)
+            items = items[:limit]
+            kept = {t.item.group for t in items}
+            rows = [r for r in rows if r.group in kept]
+        else:
+            queryset = _visible(membership, model).filter(case=case).select_related(*related)
+            if before is not None:
+                queryset = queryset.filter(**{f"{when}__lt": before})
+            # The newest ``limit`` items, then all their rows (an item for several persons
+            # has a row per person).
+            newest = (
+                queryset.order_by()
+                .values("group")
+                .annotate(at=Max(when))
+                .order_by("-at")
+                .values_list("group", flat=True)[:limit]
+            )
+            rows = list(queryset.filter(group__in=list(newest)).order_by(f"-{when}", "-pk"))
+            items = _kind_items(kind, rows, when)
+        merged.extend(items)
+        shown.extend(rows)
     changes = (
         CasePhaseChange.objects.filter(case=case)
         .select_related("changed_by", "agency")
         .order_by("-changed_at", "-pk")
     )
-    if before is not None:
-        entries = entries.filter(occurred_at__lt=before)
-        assessments = assessments.filter(created_at__lt=before)
-        goals = goals.filter(created_at__lt=before)
-        measures = measures.filter(created_at__lt=before)
-        changes = changes.filter(changed_at__lt=before)
-    shown: list[Any] = []
-    merged: list[TimelineItem] = []
-    for kind, queryset, when in (
-        ("entry", entries, "occurred_at"),
-        ("assessment", assessments, "created_at"),
-        ("goal", goals, "created_at"),
-        ("measure", measures, "created_at"),
-    ):
-        # The newest ``limit`` items, then all their rows (an item for several persons has a
-        # row per person): two indexed queries per kind.
-        newest = (
-            queryset.order_by()
-            .values("group")
-            .annotate(at=Max(when))
-            .order_by("-at")
-            .values_list("group", flat=True)[:limit]
-        )
-        rows = list(queryset.filter(group__in=list(newest)))
-        for group_rows in _grouped(rows).values():
-            first = group_rows[0]
-            merged.append(
-                TimelineItem(getattr(first, when), kind, first, [r.subject for r in group_rows])
-            )
-        shown.extend(rows)
-    merged.extend(TimelineItem(c.changed_at, "phase", c, []) for c in changes[:limit])
     conferences = CaseConference.objects.filter(case=case).order_by("-scheduled_at")
     if before is not None:
+        changes = changes.filter(changed_at__lt=before)
         conferences = conferences.filter(scheduled_at__lt=before)
+    merged.extend(TimelineItem(c.changed_at, "phase", c, []) for c in changes[:limit])
     merged.extend(TimelineItem(c.scheduled_at, "conference", c, []) for c in conferences[:limit])
     merged.sort(key=lambda t: (t.at, t.kind), reverse=True)
     page = merged[:limit]

@@ -367,3 +367,42 @@ def test_a_hand_over_takes_effect_when_the_receiving_agency_accepts(
         .status_code
         == 404
     )
+
+
+def test_the_case_page_preview_reuses_the_plan_and_shows_what_a_fresh_read_shows(
+    anna, cem, agencies
+):
+    """The case page hands the rows of its grid and plan to the timeline instead of reading
+    them again; the preview must not differ from one read from the database — including
+    measures whose goal the reader may not see."""
+    from lotse.cases import selectors
+
+    persons = [PersonFactory.create(owner_agency=agencies.kim) for _ in range(2)]
+    household = HouseholdFactory.create(owner_agency=agencies.kim, members=persons)
+    case = _case_with_jobcenter(anna, cem, household, agencies)
+    _consent_for(persons[0], anna, agencies, agencies.jobcenter)
+    _fill(case, 6, anna, cem, agencies)
+    for user in (anna, cem):
+        membership = acting(user)
+        assessments = selectors.case_assessments(membership=membership, case=case)
+        _plan, planned = selectors.case_plan(membership=membership, case=case)
+        loaded = {
+            "assessment": assessments,
+            "goal": [row for row in planned if row._meta.model_name == "goal"],
+            "measure": [row for row in planned if row._meta.model_name == "measure"],
+        }
+        for limit in (3, 10, 50):
+            fresh, fresh_shown = selectors.case_timeline(
+                membership=membership, case=case, limit=limit
+            )
+            reused, reused_shown = selectors.case_timeline(
+                membership=membership, case=case, limit=limit, loaded=loaded
+            )
+            assert [(t.kind, t.item.group, len(t.persons)) for t in reused] == [
+                (t.kind, t.item.group, len(t.persons)) for t in fresh
+            ]
+            assert {policy_key(i) for i in reused_shown} == {policy_key(i) for i in fresh_shown}
+
+
+def policy_key(item: Any) -> tuple[str, int]:
+    return (item._meta.label, item.pk)
