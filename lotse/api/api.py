@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from . import accounts, cases, consent, people
+from . import accounts, cases, consent, directory, people, referrals
 from .auth import BearerTokenAuth, LotseSessionAuth
 
 api = NinjaAPI(
@@ -24,6 +24,8 @@ api.add_router("/", accounts.router)
 api.add_router("/", people.router)
 api.add_router("/", consent.router)
 api.add_router("/", cases.router)
+api.add_router("/", directory.router)
+api.add_router("/", referrals.router)
 
 
 @api.exception_handler(AuthenticationError)

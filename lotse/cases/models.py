@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from lotse.consent.categories import Compartment, DataCategory
 from lotse.consent.models import PURPOSES_COVERING, CompartmentedItem, ConsentPurpose
 from lotse.core.models import TimeStampedModel, VersionedModel
+from lotse.directory.domains import LifeDomain
 
 
 class Phase(models.TextChoices):
@@ -278,22 +279,6 @@ class JournalEntry(CompartmentedItem):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
-
-
-class LifeDomain(models.TextChoices):
-    """The life domains of the assessment and the plan; each maps to a data category."""
-
-    RESIDENCE = "residence", _("Residence")
-    LANGUAGE = "language", _("Language")
-    HOUSING = "housing", _("Housing")
-    WORK = "work", _("Work and qualification")
-    EDUCATION = "education", _("Education and school")
-    CHILDCARE = "childcare", _("Childcare")
-    HEALTH = "health", _("Health, including mental health")
-    FINANCES = "finances", _("Finances and debts")
-    FAMILY = "family", _("Family and parenting")
-    PARTICIPATION = "participation", _("Social participation")
-    MOBILITY = "mobility", _("Mobility")
 
 
 #: Which compartment an assessment of a domain falls into: its category decides who sees it.
