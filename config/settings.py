@@ -333,3 +333,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- referrals ----------------------------------------------------------------------------------
+# Days a receiving agency has to answer a referral before it is overdue (and shown to its team
+# lead), and after which an unanswered referral expires.
+REFERRAL_ANSWER_DAYS = env_int("REFERRAL_ANSWER_DAYS", 7, minimum=1)
+REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30, minimum=1)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import case_views as views
-from . import conference_views, plan_views
+from . import conference_views, matching_views, plan_views
 
 app_name = "case"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("<id:pk>/measures/<uuid:group>/", plan_views.measure_edit, name="measure_edit"),
     path("<id:pk>/journal/new/", plan_views.case_entry_new, name="entry_new"),
     path("<id:pk>/timeline/", plan_views.case_timeline, name="timeline"),
+    path("<id:pk>/matching/", matching_views.case_matching, name="matching"),
+    path("<id:pk>/matching/unmet/", matching_views.need_unmet, name="need_unmet"),
     path("<id:pk>/plan.pdf", plan_views.plan_print, name="plan_pdf"),
     path("<id:pk>/conferences/new/", conference_views.conference_new, name="conference_new"),
     path("conferences/<id:pk>/", conference_views.conference_detail, name="conference"),

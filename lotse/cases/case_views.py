@@ -55,6 +55,7 @@ from .models import (
     Measure,
     Phase,
 )
+from .panels import case_panels
 from .plan_pdf import TEXTS as PLAN_TEXTS
 
 FAMILIES_PAGE = 25
@@ -278,7 +279,13 @@ def _case_page(
             "measure": [row for row in planned if isinstance(row, Measure)],
         },
     )
-    shown = list({policy.item_key(item): item for item in [*assessed, *planned, *recent]}.values())
+    panels = case_panels(request=request, membership=membership, case=case)
+    shown = list(
+        {
+            policy.item_key(item): item
+            for item in [*assessed, *planned, *recent, *(i for p in panels for i in p.items)]
+        }.values()
+    )
     # One answer of the policy for everything the page shows, and one audit event naming it.
     decisions = policy.explain_many(membership, shown)
     for goal in plan:
@@ -328,6 +335,7 @@ def _case_page(
             "plan": plan,
             "timeline": timeline,
             "decisions": decisions,
+            "case_panels": [panel.render(request) for panel in panels],
             "may_write": takes_part
             and membership.can(Capability.WRITE_CASE_CONTENT)
             and not case.is_closed,

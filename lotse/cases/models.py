@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from lotse.consent.categories import Compartment, DataCategory
 from lotse.consent.models import PURPOSES_COVERING, CompartmentedItem, ConsentPurpose
 from lotse.core.models import TimeStampedModel, VersionedModel
-from lotse.directory.domains import LifeDomain
+from lotse.directory.domains import LifeDomain as LifeDomain  # re-exported: cases call it theirs
 
 
 class Phase(models.TextChoices):
@@ -622,3 +622,34 @@ class CaseHandover(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_agency_id} → {self.to_agency_id} ({self.state})"
+
+
+class UnmetNeed(CaseItem):
+    """An assessed need for which the directory holds no suitable offer: a structural finding
+    for the steering group (counted anonymously by domain and district)."""
+
+    compartment = Compartment(subject="subject_id", purposes=PLAN_PURPOSES, author="author_id")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="+", verbose_name=_("need")
+    )
+    domain = models.CharField(_("life domain"), max_length=16, choices=LifeDomain.choices)
+    #: The family's district when it was marked, for the steering group's domain × district
+    district = models.CharField(_("district"), max_length=32, blank=True, default="")
+    note = models.TextField(_("what would be needed"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("need without a suitable offer")
+        verbose_name_plural = _("needs without a suitable offer")
+        indexes = [
+            models.Index(
+                fields=["owner_agency", "category", "subject", "entrusted"],
+                name="cases_unmet_owner_idx",
+            ),
+            models.Index(fields=["case", "assessment"], name="cases_unmet_case_idx"),
+            models.Index(fields=["domain", "district"], name="cases_unmet_domain_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.note[:40]}"

@@ -1,10 +1,13 @@
-"""The case on the person and household pages: phase, lead and whom to call at each agency.
+"""The case on the person and household pages: phase, lead and whom to call at each agency;
+and the registry of sections other apps add to the case page.
 
 Providers for ``people.panels``: they read through the case access scope and return what the
 page shows; the page records it in its one audit event.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from django.http import HttpRequest
 
@@ -15,6 +18,28 @@ from lotse.people.models import Household, HouseholdMember, Person
 from lotse.people.panels import Panel
 
 from . import access, selectors
+from .models import Case
+
+
+class CasePanelProvider(Protocol):
+    """A section another app adds to the case page (referrals live above cases)."""
+
+    def __call__(
+        self, *, request: HttpRequest, membership: Membership, case: Case
+    ) -> Panel | None: ...
+
+
+_CASE_PANELS: list[CasePanelProvider] = []
+
+
+def register_case_panel(provider: CasePanelProvider) -> None:
+    if provider not in _CASE_PANELS:
+        _CASE_PANELS.append(provider)
+
+
+def case_panels(*, request: HttpRequest, membership: Membership, case: Case) -> list[Panel]:
+    panels = (p(request=request, membership=membership, case=case) for p in _CASE_PANELS)
+    return [panel for panel in panels if panel is not None]
 
 
 def _panel(membership: Membership, *, household_ids: list[int], person: Person | None) -> Panel:

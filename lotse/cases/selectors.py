@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
@@ -476,6 +476,32 @@ class TimelineItem:
     item: Any
     #: The persons of a household-wide entry the member may see
     persons: list[Any]
+    #: For items other apps add (``register_timeline_source``): the template that shows the
+    #: item, and what it shows of it (e.g. the referral's change of state)
+    template: str = ""
+    detail: Any = None
+
+
+class TimelineSource(Protocol):
+    """Another app's items on the case timeline (referrals live above cases): the newest
+    ``limit`` items before ``before`` that the member may see, and the compartmented rows
+    they show (for the audit event)."""
+
+    def __call__(
+        self, *, membership: Membership, case: Case, limit: int, before: Any
+    ) -> tuple[list[TimelineItem], list[Any]]: ...
+
+
+_TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+
+
+def _shown_key(item: Any) -> tuple[type, Any]:
+    return (type(item), getattr(item, "group", item.pk))
 
 
 TIMELINE_PAGE = 50
@@ -548,10 +574,16 @@ def case_timeline(
         conferences = conferences.filter(scheduled_at__lt=before)
     merged.extend(TimelineItem(c.changed_at, "phase", c, []) for c in changes[:limit])
     merged.extend(TimelineItem(c.scheduled_at, "conference", c, []) for c in conferences[:limit])
+    for source in _TIMELINE_SOURCES:
+        items, rows = source(membership=membership, case=case, limit=limit, before=before)
+        merged.extend(items)
+        shown.extend(rows)
     merged.sort(key=lambda t: (t.at, t.kind), reverse=True)
     page = merged[:limit]
-    on_page = {(type(t.item), t.item.group) for t in page if t.kind not in ("phase", "conference")}
-    return page, [item for item in shown if (type(item), item.group) in on_page]
+    on_page = {_shown_key(t.item) for t in page if t.kind not in ("phase", "conference")}
+    return page, list(
+        {policy.item_key(item): item for item in shown if _shown_key(item) in on_page}.values()
+    )
 
 
 # --- conferences ----------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from .models import (
     LifeDomain,
     Measure,
     Phase,
+    UnmetNeed,
 )
 
 
@@ -136,6 +137,7 @@ def case_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
             ("measures", Measure),
             ("conference_minutes", ConferenceMinute),
             ("conference_decisions", ConferenceDecision),
+            ("unmet_needs", UnmetNeed),
         )
     } | {
         "conference_attendees": ConferenceAttendee.objects.filter(person_id=merged_id)
@@ -1296,3 +1298,50 @@ def case_handover_decide(
         detail={"from": handover.from_agency_id, "state": handover.state},
     )
     return handover
+
+
+# --- needs without a suitable offer -----------------------------------------------------------
+
+
+@transaction.atomic
+def need_mark_unmet(
+    *, case: Case, assessment: Assessment, note: str, membership: Membership, actor: User
+) -> UnmetNeed:
+    """Record that the directory holds nothing suitable for an assessed need (level ≥ 2): a
+    structural finding for the steering group. Once per need while it is open."""
+    _require_case_member(membership, case)
+    _not_closed(case)
+    visible = Assessment.objects.filter(
+        policy.visible_q(membership, Assessment), pk=assessment.pk, case=case
+    )
+    if not visible.exists():
+        raise AccessDenied
+    if assessment.need < Assessment.Need.MEDIUM:
+        raise ValidationError({"assessment": _("Only a medium or high need is a finding.")})
+    note = clean_text(note, field="note", max_length=2000, required=True, multiline=True)
+    if UnmetNeed.objects.filter(
+        assessment=assessment, owner_agency=membership.agency, resolved_on__isnull=True
+    ).exists():
+        raise ValidationError({"assessment": _("This need is already marked.")})
+    subject = assessment.subject
+    unmet = UnmetNeed.objects.create(
+        case=case,
+        subject=subject,
+        owner_agency=membership.agency,
+        category=DOMAIN_CATEGORY[assessment.domain],
+        author=actor,
+        assessment=assessment,
+        domain=assessment.domain,
+        district=subject.district or case.household.district,
+        note=note,
+    )
+    _content_saved([unmet], case=case, kind="unmet_need", membership=membership, actor=actor)
+    record(
+        action=AuditAction.NEED_UNMET,
+        actor=actor,
+        agency=membership.agency,
+        target=unmet,
+        subject_id=subject.pk,
+        detail={"domain": assessment.domain},
+    )
+    return unmet

@@ -6,3 +6,22 @@ class ReferralsConfig(AppConfig):
     name = "lotse.referrals"
     label = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        from lotse.cases.panels import register_case_panel
+        from lotse.cases.selectors import register_timeline_source
+
+        from .panels import case_referral_panel
+        from .selectors import referral_timeline
+
+        register_case_panel(case_referral_panel)
+        register_timeline_source(referral_timeline)
+
+    def move_person_content(self, *, survivor_id: int, merged_id: int) -> dict[str, int]:
+        from .models import Referral
+
+        return {
+            "referrals": Referral.objects.filter(subject_id=merged_id).update(
+                subject_id=survivor_id
+            )
+        }
