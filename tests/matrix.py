@@ -67,6 +67,7 @@ from lotse.people.services import (
     household_register,
     person_register,
 )
+from lotse.referrals.models import Referral
 
 ANONYMOUS = "anonymous"
 ROLES = ("caseworker", "team_lead", "coordinator", "dpo", "agency_admin", "system_admin")
@@ -427,6 +428,45 @@ class World:
             case=self.case,
             to_agency=other,
             reason="Rechtskreiswechsel",
+            membership=acting(self.author),
+            actor=self.author,
+        )
+
+    @cached_property
+    def referral(self) -> Referral:
+        """A referral of the person: sent by the acting agency (own); sent by the Jugendamt
+        *to* the acting agency (consent and legal-basis cases: it is the addressee); or sent
+        by the Jugendamt to the Jobcenter (no basis: nothing to do with the acting agency)."""
+        from lotse.referrals.services import ReferralDraft, referral_send
+
+        if self.owner == OWN:
+            recipient = (
+                self.agencies.jobcenter
+                if self.agency.pk != self.agencies.jobcenter.pk
+                else self.agencies.caritas
+            )
+        elif self.owner == NO_BASIS:
+            recipient = self.agencies.jobcenter
+        else:
+            recipient = self.agency
+        if self.owner in (OWN, NO_BASIS):
+            record_directly(
+                subject=self.person,
+                recorded_by=self.author,
+                recording_agency=self.owner_agency,
+                disclosing=[self.owner_agency],
+                recipients=[recipient],
+                categories=[DataCategory.IDENTITY, DataCategory.WORK],
+                purpose="referral",
+            )
+        return referral_send(
+            case=self.case,
+            draft=ReferralDraft(
+                subject=self.person,
+                message="Bitte Beratung zur Anerkennung des Abschlusses.",
+                categories=[DataCategory.WORK],
+                to_agency=recipient,
+            ),
             membership=acting(self.author),
             actor=self.author,
         )

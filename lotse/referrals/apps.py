@@ -8,14 +8,17 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
+        from lotse.accounts.start import register_start_panel
         from lotse.cases.panels import register_case_panel
         from lotse.cases.selectors import register_timeline_source
 
         from .panels import case_referral_panel
         from .selectors import referral_timeline
+        from .views import start_referrals
 
         register_case_panel(case_referral_panel)
         register_timeline_source(referral_timeline)
+        register_start_panel(start_referrals)
 
     def move_person_content(self, *, survivor_id: int, merged_id: int) -> dict[str, int]:
         from .models import Referral

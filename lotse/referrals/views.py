@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -251,4 +253,21 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
             "gaps": gaps,
         },
         status=409 if gaps else 200,
+    )
+
+
+def start_referrals(*, request: HttpRequest, membership: Membership) -> SafeString | None:
+    """The start page's referral inbox: how many wait for an answer, how many are overdue,
+    linked to the inbox (counts only: no names on the start page card)."""
+    if not membership.can(Capability.READ_CASE_CONTENT):
+        return None
+    return SafeString(
+        render_to_string(
+            "referrals/_start_inbox.html",
+            {
+                "counts": selectors.inbox_counts(membership),
+                "team_lead": membership.can(Capability.VIEW_TEAM_WORK),
+            },
+            request=request,
+        )
     )

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from lotse.cases.models import Assessment
+from lotse.consent.categories import DataCategory
 from tests.matrix import (
     BY_CONSENT,
     BY_LEGAL_BASIS,
@@ -61,6 +63,19 @@ PAGES: dict[str, Row] = {
 # --- the case -----------------------------------------------------------------------------------
 # The case belongs to the owning agency (it leads); in the consent and legal-basis cases the
 # acting agency takes part, in the no-basis case it does not (tests/matrix.py World.case).
+
+
+def _own_need(world: World) -> Assessment:
+    """A high need the acting agency assessed itself under the world's case."""
+    return Assessment.objects.create(
+        case=world.case,
+        subject=world.person,
+        owner_agency=world.agency,
+        category=DataCategory.WORK,
+        author=world.own_caseworker,
+        domain="work",
+        need=3,
+    )
 
 
 def _case(world: World) -> dict[str, Any]:
@@ -230,6 +245,14 @@ PAGES |= {
         },
     ),
     "case:timeline": page("case:timeline", expect=expect(owners=VISIBLE), kwargs=_case),
+    "case:matching": page("case:matching", expect=expect(owners=VISIBLE), kwargs=_case),
+    "case:need_unmet": page(
+        "case:need_unmet",
+        method="POST",
+        expect=expect(ok=302, owners=VISIBLE),
+        kwargs=_case,
+        data=lambda world: {"assessment": _own_need(world).pk, "note": "Kein Kurs am Abend"},
+    ),
     "case:plan_pdf": page("case:plan_pdf", expect=expect(owners=VISIBLE), kwargs=_case),
 }
 
