@@ -147,6 +147,10 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("steuerung", "Stefanie", "Uhl", "kim", Role.COORDINATOR, "Steering group"),
     DemoAccount("dsb", "Dana", "Schubert", "kim", Role.DPO, "Data-protection officer",
                 "0202 0563-1008"),
+    DemoAccount("caritas-admin", "Clara", "Brenner", "car", Role.AGENCY_ADMIN,
+                "Caritas agency admin: maintains the Caritas offers", "0202 0389-0400"),
+    DemoAccount("mso-admin", "Murat", "Yıldız", "mso", Role.AGENCY_ADMIN,
+                "Migrant organisation admin: proposed a new provider", "0202 0695-1000"),
     DemoAccount("admin", "Alex", "Dorn", "kim", Role.SYSTEM_ADMIN, "System administrator"),
 )
 # fmt: on

@@ -15,6 +15,8 @@ from lotse.consent.models import LegalBasis
 from .cases import load_story_cases
 from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD, LEGAL_BASES, TEAMS
 from .families import load_families
+from .offers import seed_demo_offers
+from .referrals import load_demo_referrals
 
 Progress = Callable[[str, int, int], None]
 
@@ -123,6 +125,13 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         cases_created = load_story_cases(seed=seed)
         if progress is not None and cases_created:
             progress("cases", cases_created, cases_created)
+    # The directory (not personal data) and the referrals between the story cases' agencies.
+    offers_created = seed_demo_offers().get("offers", 0)
+    referrals_created = load_demo_referrals() if cases_created or demo_cases_exist() else 0
+    if progress is not None and offers_created:
+        progress("offers", offers_created, offers_created)
+    if progress is not None and referrals_created:
+        progress("referrals", referrals_created, referrals_created)
     if agencies_created or users_created or loaded is not None or cases_created:
         detail: dict[str, int] = {
             "agencies": agencies_created,
