@@ -7,6 +7,7 @@ from lotse.accounts.models import Agency
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
 from lotse.demo.bench_access import access_suite, seed_access_data
 from lotse.demo.bench_case_pages import case_suite
+from lotse.demo.bench_directory import BenchUnavailable, directory_suite
 from lotse.demo.bench_people import (
     cross_script_suite,
     format_plans,
@@ -54,9 +55,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--suite",
-            choices=["all", "cases"],
+            choices=["all", "cases", "directory"],
             default="all",
-            help="Only the family case: the city and the entries it needs, then its pages.",
+            help="Only the family case (the city and the entries it needs, then its pages), "
+            "or only the directory (5,000 offers: matching, public search, HSDS export).",
         )
         parser.add_argument(
             "--quick",
@@ -79,6 +81,9 @@ class Command(BaseCommand):
         entries = min(options["entries"], QUICK_ENTRIES) if quick else options["entries"]
         with scratch_database() as vendor:
             version = _server_version(vendor)
+            if options["suite"] == "directory":
+                self._directory(vendor, quick=quick, repeat=repeat)
+                return
             if options["suite"] == "cases":
                 demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017)
                 seed_access_data(persons=persons, entries=entries)
@@ -108,8 +113,18 @@ class Command(BaseCommand):
             self.stdout.write(access_plan)
 
             self._cases(vendor, quick=quick, repeat=repeat)
+            self._directory(vendor, quick=quick, repeat=repeat)
 
     def _cases(self, vendor: str, *, quick: bool, repeat: int) -> None:
         case_rows = case_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
         self.stdout.write("")
         self.stdout.write(format_table(f"Family case ({vendor})", case_rows))
+
+    def _directory(self, vendor: str, *, quick: bool, repeat: int) -> None:
+        try:
+            rows = directory_suite(repeat=max(20, repeat // 4), offers=500 if quick else 5000)
+        except BenchUnavailable as missing:
+            self.stdout.write(f"Directory ({vendor}): not measured: {missing}")
+            return
+        self.stdout.write("")
+        self.stdout.write(format_table(f"Directory ({vendor})", rows))
