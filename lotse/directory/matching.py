@@ -4,10 +4,9 @@ The directory knows no person: the case builds a :class:`NeedProfile` per need f
 reader may see (ages, languages, residence statuses, district) and asks here. What the reader
 may not see is simply unknown — it never excludes an offer, so a ranking cannot reveal it.
 
-A constant number of queries, whatever the number of offers: the hard conditions (domain,
-current, approved provider, area, age) in SQL returning only the few columns the ranking
-needs, the candidates' domains, languages and district in three more, then the full rows of
-the few offers shown.
+A constant number of queries, whatever the number of offers: per need, the hard conditions
+(domain, current, approved provider, area, age) and most of the score in SQL, reading only the
+best candidates (see ``_best``); then the full rows of the few offers shown.
 """
 
 from __future__ import annotations
@@ -15,8 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,96 +181,131 @@ def _rank(need: NeedProfile, c: _Candidate) -> tuple[int, list[str], list[str]] 
     return score, reasons, warnings
 
 
+#: Candidates read per query, best SQL score first; more pages only when the ranking needs them.
+PAGE = 40
+
+
+def _sql_scored(need: NeedProfile, today: date | None) -> QuerySet[Offer]:
+    """The need's candidates with the part of the score SQL can compute (everything but the
+    family situation, which adds at most 1): hard conditions as filters, best first."""
+    ages = [p.age for p in need.persons if p.age is not None]
+    spoken = sorted({code for p in need.persons for code in p.languages})
+    in_district = (
+        Exists(
+            OfferLocation.objects.filter(offer_id=OuterRef("pk"), location__district=need.district)
+        )
+        | Exists(OfferDistrict.objects.filter(offer_id=OuterRef("pk"), district=need.district))
+        if need.district
+        else Value(False)
+    )
+    return (
+        Offer.objects.filter(
+            current_offers(today),
+            _area_q(need.district),
+            _age_q(ages),
+            Exists(OfferDomain.objects.filter(offer_id=OuterRef("pk"), domain=need.domain)),
+        )
+        .annotate(
+            is_main=Exists(
+                OfferDomain.objects.filter(offer_id=OuterRef("pk"), domain=need.domain, position=0)
+            ),
+            speaks=Exists(OfferLanguage.objects.filter(offer_id=OuterRef("pk"), code__in=spoken))
+            if spoken
+            else Value(False),
+            local=ExpressionWrapper(in_district, output_field=BooleanField()),
+        )
+        .annotate(
+            sql_score=Case(When(is_main=True, then=3), default=1)
+            + Case(When(speaks=True, then=3), default=0)
+            + Case(When(local=True, then=2), When(citywide=True, then=1), default=0)
+            + Case(
+                When(free_places__gt=0, then=2),
+                When(free_places=0, waiting_list=False, then=-2),
+                default=0,
+            )
+        )
+        .order_by("-sql_score", "pk")
+    )
+
+
+_FIELDS = (
+    "pk",
+    "is_main",
+    "local",
+    "citywide",
+    "residence_kinds",
+    "sexes",
+    "family_situations",
+    "free_places",
+    "waiting_list",
+    "accepts_referrals",
+    "minimum_age",
+    "maximum_age",
+    "sql_score",
+)
+
+
+def _candidates(rows: list[dict[str, Any]], need: NeedProfile) -> list[_Candidate]:
+    languages: dict[int, set[str]] = {}
+    for offer_id, code in OfferLanguage.objects.filter(
+        offer_id__in=[row["pk"] for row in rows]
+    ).values_list("offer_id", "code"):
+        languages.setdefault(offer_id, set()).add(code)
+    return [
+        _Candidate(
+            pk=row["pk"],
+            main=need.domain if row["is_main"] else "",
+            domains={need.domain},
+            languages=languages.get(row["pk"], set()),
+            in_district=bool(row["local"]),
+            citywide=row["citywide"],
+            residence_kinds=row["residence_kinds"] or [],
+            sexes=row["sexes"] or [],
+            family_situations=row["family_situations"] or [],
+            free_places=row["free_places"],
+            waiting_list=row["waiting_list"],
+            accepts_referrals=row["accepts_referrals"],
+            min_age=row["minimum_age"],
+            max_age=row["maximum_age"],
+        )
+        for row in rows
+    ]
+
+
+Scored = tuple[int, _Candidate, list[str], list[str]]
+
+
+def _best(need: NeedProfile, per_need: int, today: date | None) -> list[Scored]:
+    """The ``per_need`` best offers by the full ranking. Reads pages of candidates in SQL
+    score order until no unread candidate can beat the last one kept (the family situation
+    adds at most 1): usually one page, two queries."""
+    queryset = _sql_scored(need, today).values(*_FIELDS)
+    kept: list[Scored] = []
+    offset = 0
+    while True:
+        rows = list(queryset[offset : offset + PAGE])
+        for candidate in _candidates(rows, need):
+            ranked = _rank(need, candidate)
+            if ranked is not None:
+                kept.append((ranked[0], candidate, ranked[1], ranked[2]))
+        kept.sort(key=lambda s: (-s[0], s[1].pk))
+        offset += PAGE
+        if len(rows) < PAGE:
+            break
+        best_unread = rows[-1]["sql_score"] + 1
+        if len(kept) >= per_need and best_unread < kept[per_need - 1][0]:
+            break
+    return kept[:per_need]
+
+
 def match_needs(
     needs: Sequence[NeedProfile], *, per_need: int = PER_NEED, today: date | None = None
 ) -> list[NeedMatches]:
-    """The best offers for each need, best first. Two queries for all needs together."""
+    """The best offers for each need, best first: two indexed queries per need (usually),
+    then the shown offers' details — constant in the number of offers."""
     if not needs:
         return []
-    domains = sorted({need.domain for need in needs})
-    districts = {need.district for need in needs}
-    district = next(iter(districts)) if len(districts) == 1 else ""
-    ages = [p.age for need in needs for p in need.persons if p.age is not None]
-    rows = list(
-        Offer.objects.filter(
-            current_offers(today),
-            _area_q(district),
-            _age_q(ages),
-            Exists(OfferDomain.objects.filter(offer_id=OuterRef("pk"), domain__in=domains)),
-        ).values(
-            "pk",
-            "citywide",
-            "residence_kinds",
-            "sexes",
-            "family_situations",
-            "free_places",
-            "waiting_list",
-            "accepts_referrals",
-            "minimum_age",
-            "maximum_age",
-        )
-    )
-    ids = [row["pk"] for row in rows]
-    domain_rows: dict[int, list[tuple[int, str]]] = {}
-    languages: dict[int, set[str]] = {}
-    local: set[int] = set()
-    if ids:
-        for offer_id, domain, position in OfferDomain.objects.filter(offer_id__in=ids).values_list(
-            "offer_id", "domain", "position"
-        ):
-            domain_rows.setdefault(offer_id, []).append((position, domain))
-        for offer_id, code in OfferLanguage.objects.filter(offer_id__in=ids).values_list(
-            "offer_id", "code"
-        ):
-            languages.setdefault(offer_id, set()).add(code)
-        if district:
-            local = set(
-                OfferLocation.objects.filter(
-                    offer_id__in=ids, location__district=district
-                ).values_list("offer_id", flat=True)
-            ) | set(
-                OfferDistrict.objects.filter(offer_id__in=ids, district=district).values_list(
-                    "offer_id", flat=True
-                )
-            )
-    candidates = []
-    for row in rows:
-        offer_domains = sorted(domain_rows.get(row["pk"], []))
-        candidates.append(
-            _Candidate(
-                pk=row["pk"],
-                main=offer_domains[0][1] if offer_domains else "",
-                domains={d for _, d in offer_domains},
-                languages=languages.get(row["pk"], set()),
-                in_district=row["pk"] in local,
-                citywide=row["citywide"],
-                residence_kinds=row["residence_kinds"] or [],
-                sexes=row["sexes"] or [],
-                family_situations=row["family_situations"] or [],
-                free_places=row["free_places"],
-                waiting_list=row["waiting_list"],
-                accepts_referrals=row["accepts_referrals"],
-                min_age=row["minimum_age"],
-                max_age=row["maximum_age"],
-            )
-        )
-    chosen: list[tuple[NeedProfile, list[tuple[int, _Candidate, list[str], list[str]]]]] = []
-    for need in needs:
-        need_ages = [p.age for p in need.persons if p.age is not None]
-        scored = []
-        for c in candidates:
-            if need.domain not in c.domains:
-                continue
-            if need_ages and not any(
-                (c.min_age is None or c.min_age <= a) and (c.max_age is None or c.max_age >= a)
-                for a in need_ages
-            ):
-                continue
-            ranked = _rank(need, c)
-            if ranked is not None:
-                scored.append((ranked[0], c, ranked[1], ranked[2]))
-        scored.sort(key=lambda s: (-s[0], s[1].pk))
-        chosen.append((need, scored[:per_need]))
+    chosen = [(need, _best(need, per_need, today)) for need in needs]
     shown_ids = {c.pk for _, picks in chosen for _, c, _, _ in picks}
     offers = {
         offer.pk: offer
