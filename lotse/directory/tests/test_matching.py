@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lotse.accounts.tests.factories import acting
 from lotse.audit.models import AuditAction, AuditEvent
@@ -30,6 +30,13 @@ from lotse.people.models import PersonLanguage, ResidenceStatus
 from lotse.people.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Any:
+    # The reasons are UI texts; read them in English whatever the catalogue holds.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
