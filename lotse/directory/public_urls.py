@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401 - filled by the public directory
+"""The public directory under ``/angebote/`` (no login; see ``public_views``)."""
+
+from django.urls import path
+
+from . import public_views as views
+from .models import CityText
 
 app_name = "public"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("drucken/", views.print_view, name="print"),
+    path("karte/", views.map_view, name="map"),
+    path("feed.json", views.feed, name="feed"),
+    path("feed/", views.feed_doc, name="feed_doc"),
+    path("impressum/", views.legal, {"page": CityText.Page.IMPRINT}, name="imprint"),
+    path("datenschutz/", views.legal, {"page": CityText.Page.PRIVACY}, name="privacy"),
+    path(
+        "barrierefreiheit/",
+        views.legal,
+        {"page": CityText.Page.ACCESSIBILITY},
+        name="accessibility",
+    ),
+    path(
+        "leichte-sprache/",
+        views.legal,
+        {"page": CityText.Page.EASY_LANGUAGE},
+        name="easy_language",
+    ),
+    path("<uuid:hsds_id>/", views.offer_detail, name="offer"),
+]

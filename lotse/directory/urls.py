@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401 - filled by the staff pages
+"""Staff pages of the directory under ``/directory/`` (see ``views``)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "directory"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.offer_list, name="list"),
+    path("offers/<id:pk>/", views.offer_detail, name="offer"),
+    path("offers/<id:pk>/edit/", views.offer_edit, name="offer_edit"),
+    path("offers/<id:pk>/confirm/", views.offer_confirm, name="offer_confirm"),
+    path("offers/<id:pk>/referrals/", views.offer_referrals, name="offer_referrals"),
+    path("manage/", views.manage, name="manage"),
+    path("providers/propose/", views.provider_propose, name="provider_propose"),
+    path("providers/proposed/", views.proposals, name="proposals"),
+    path("providers/<id:pk>/decide/", views.provider_decide, name="provider_decide"),
+    path("providers/<id:pk>/offers/new/", views.offer_create, name="offer_create"),
+    path("providers/<id:pk>/locations/new/", views.location_create, name="location_create"),
+    path("locations/<id:pk>/edit/", views.location_edit, name="location_edit"),
+]
