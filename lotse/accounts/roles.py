@@ -119,6 +119,12 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         _("Document what a family agreed to share, with whom, for what and until when."),
     ),
     StartPageSection(
+        Capability.READ_CASE_CONTENT,
+        _("Offers in the city"),
+        _("The directory of support offers; the public version is at /angebote/."),
+        "directory:list",
+    ),
+    StartPageSection(
         Capability.VIEW_TEAM_WORK,
         _("Team overview"),
         _("See your team's open cases and overdue referrals and assign cases."),
@@ -162,6 +168,12 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         _("Audit trail"),
         _("Who saw or changed what, when, and on which basis."),
         "privacy:audit",
+    ),
+    StartPageSection(
+        Capability.MANAGE_OFFERS,
+        _("Our offers"),
+        _("Keep your agency's offers up to date; confirm the data every six months."),
+        "directory:manage",
     ),
     StartPageSection(
         Capability.MANAGE_AGENCY_USERS,

@@ -6,3 +6,10 @@ class DirectoryConfig(AppConfig):
     name = "lotse.directory"
     label = "directory"
     verbose_name = _("Directory of offers")
+
+    def ready(self) -> None:
+        from lotse.accounts.start import register_start_panel
+
+        from .views import start_offers
+
+        register_start_panel(start_offers)

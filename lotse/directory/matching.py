@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lotse.people.validation import language_name
 
@@ -170,7 +171,10 @@ def _rank(need: NeedProfile, c: _Candidate) -> tuple[int, list[str], list[str]] 
         reasons.append(_("for this family situation"))
     if c.free_places is not None and c.free_places > 0:
         score += 2
-        reasons.append(_("%(count)s free places") % {"count": c.free_places})
+        reasons.append(
+            ngettext("%(count)s free place", "%(count)s free places", c.free_places)
+            % {"count": c.free_places}
+        )
     elif c.free_places == 0 and c.waiting_list:
         warnings.append(_("full: waiting list"))
     elif c.free_places == 0:

@@ -21,6 +21,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,7 +49,7 @@ from .forms import (
     schedule_formset,
     with_added_schedule,
 )
-from .models import Location, Offer, Provider
+from .models import CHECK_INTERVAL, Location, Offer, Provider
 from .public_views import (
     offer_card,
     offer_cards,
@@ -581,3 +584,30 @@ def provider_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("directory:proposals")
     return _proposals_page(request, failed=(provider.pk, form))
+
+
+# --- the start page ---------------------------------------------------------------------------
+
+
+def start_offers(*, request: HttpRequest, membership: Membership) -> SafeString | None:
+    """For those who keep offers: how many need their six-monthly check, and proposed
+    providers waiting for a system admin's decision."""
+    if not (membership.can(Capability.MANAGE_OFFERS) or services.may_administer(membership)):
+        return None
+    due_before = timezone.localdate() - CHECK_INTERVAL
+    offers = Offer.objects.filter(provider__in=manageable_providers(membership)).exclude(
+        status=Offer.Status.DEFUNCT
+    )
+    due = offers.filter(Q(checked_on__isnull=True) | Q(checked_on__lt=due_before)).count()
+    proposed = (
+        Provider.objects.filter(status=Provider.Status.PROPOSED).count()
+        if services.may_administer(membership)
+        else 0
+    )
+    return SafeString(
+        render_to_string(
+            "directory/_start_offers.html",
+            {"due": due, "proposed": proposed},
+            request=request,
+        )
+    )
