@@ -36,6 +36,7 @@ FEEDBACK = "Mrs Nasser joined the integration course on Monday."
 
 def _scenery() -> tuple[Any, Any]:
     kim = User.objects.get(username="kim")
+    kim_agency = Agency.objects.get(code="kim")
     caritas = Agency.objects.get(code="car")
     provider = Provider.objects.create(
         name="Caritasverband Wuppertal/Solingen (journey)",
@@ -67,7 +68,7 @@ def _scenery() -> tuple[Any, Any]:
     )
     mother = household.members.get()
     PersonLanguage.objects.create(
-        person=mother, owner_agency=kim.primary_membership().agency, language="ar", level="native"
+        person=mother, owner_agency=kim_agency, language="ar", level="native"
     )
     case = case_open(household=household, membership=acting(kim), actor=kim)
     assessment_record(
@@ -76,8 +77,8 @@ def _scenery() -> tuple[Any, Any]:
     record_directly(
         subject=mother,
         recorded_by=kim,
-        recording_agency=kim.primary_membership().agency,
-        disclosing=[kim.primary_membership().agency],
+        recording_agency=kim_agency,
+        disclosing=[kim_agency],
         recipients=[caritas],
         categories=[DataCategory.IDENTITY, DataCategory.LANGUAGE],
         purpose="referral",
