@@ -339,3 +339,11 @@ LOGGING = {
 # lead), and after which an unanswered referral expires.
 REFERRAL_ANSWER_DAYS = env_int("REFERRAL_ANSWER_DAYS", 7, minimum=1)
 REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30, minimum=1)
+
+# --- directory of offers ------------------------------------------------------------------------
+# The city of the instance (one city per instance): the HSDS export's addresses and the service
+# area of city-wide offers. State: ISO 3166-2 subdivision code without the country ("NW");
+# country: ISO 3166-1 alpha-2.
+DIRECTORY_CITY = env_str("DIRECTORY_CITY", "Wuppertal")
+DIRECTORY_STATE_PROVINCE = env_str("DIRECTORY_STATE_PROVINCE", "NW")
+DIRECTORY_COUNTRY = env_str("DIRECTORY_COUNTRY", "DE")

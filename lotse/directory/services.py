@@ -7,6 +7,8 @@ providers. Anything else is refused as if the provider did not exist (404).
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -320,6 +322,94 @@ def write_offer_rows(offer: Offer, data: OfferData) -> None:
         )
         for s in data.schedules
     )
+
+
+@dataclass(frozen=True)
+class KeptIds:
+    """HSDS ids an import keeps for the rows :func:`write_offer_rows_bulk` writes, so that an
+    export of the imported offer names the same objects as its source: the service-at-location
+    ids by location pk, and the schedule ids in the order of ``OfferData.schedules`` (empty:
+    a new id)."""
+
+    locations: Mapping[int, str] = field(default_factory=dict)
+    schedules: Sequence[str] = ()
+
+
+def write_offer_rows_bulk(
+    rows: Sequence[tuple[Offer, OfferData]], *, kept_ids: Sequence[KeptIds | None] | None = None
+) -> None:
+    """:func:`write_offer_rows` for many offers at once (imports): per child table one delete
+    and one insert (split into the batches the database takes), whatever the number of
+    offers, with the same rows as a ``write_offer_rows`` per offer. ``kept_ids``, parallel to
+    ``rows``: ids to keep instead of new ones. Internal: callers hold the transaction and
+    write the audit event."""
+    if not rows:
+        return
+    pks = [offer.pk for offer, _data in rows]
+    kept = list(kept_ids) if kept_ids is not None else [None] * len(rows)
+    OfferDomain.objects.filter(offer_id__in=pks).delete()
+    OfferLanguage.objects.filter(offer_id__in=pks).delete()
+    OfferDistrict.objects.filter(offer_id__in=pks).delete()
+    Schedule.objects.filter(offer_id__in=pks).delete()
+    # Places that stay keep their rows (and ids); the others go.
+    existing = {
+        (at.offer_id, at.location_id): at
+        for at in OfferLocation.objects.filter(offer_id__in=pks).only(
+            "pk", "offer_id", "location_id", "hsds_id"
+        )
+    }
+    wanted = {(offer.pk, pk) for offer, data in rows for pk in data.location_ids}
+    OfferLocation.objects.filter(
+        pk__in=[at.pk for key, at in existing.items() if key not in wanted]
+    ).delete()
+    domains: list[OfferDomain] = []
+    languages: list[OfferLanguage] = []
+    districts: list[OfferDistrict] = []
+    places: list[OfferLocation] = []
+    renamed: list[OfferLocation] = []
+    schedules: list[Schedule] = []
+    for (offer, data), ids in zip(rows, kept, strict=True):
+        domains.extend(
+            OfferDomain(offer=offer, domain=domain, position=index)
+            for index, domain in enumerate(data.domains)
+        )
+        languages.extend(OfferLanguage(offer=offer, code=c) for c in data.languages)
+        districts.extend(OfferDistrict(offer=offer, district=d) for d in data.districts)
+        place_ids = ids.locations if ids is not None else {}
+        for location_id in data.location_ids:
+            at_id = place_ids.get(location_id)
+            at = existing.get((offer.pk, location_id))
+            if at is None:
+                at = OfferLocation(offer=offer, location_id=location_id)
+                if at_id:
+                    at.hsds_id = uuid.UUID(at_id)
+                places.append(at)
+            elif at_id and at.hsds_id != uuid.UUID(at_id):
+                at.hsds_id = uuid.UUID(at_id)
+                renamed.append(at)
+        schedule_ids = list(ids.schedules) if ids is not None else []
+        for index, s in enumerate(data.schedules):
+            schedule = Schedule(
+                offer=offer,
+                location_id=s.location_id,
+                freq=s.freq,
+                interval=s.interval or 1,
+                byday=s.byday,
+                opens_at=s.opens_at,
+                closes_at=s.closes_at,
+                dtstart=s.dtstart,
+                until=s.until,
+                description=s.description,
+            )
+            if index < len(schedule_ids) and schedule_ids[index]:
+                schedule.hsds_id = uuid.UUID(schedule_ids[index])
+            schedules.append(schedule)
+    OfferLocation.objects.bulk_update(renamed, ["hsds_id"])
+    OfferDomain.objects.bulk_create(domains)
+    OfferLanguage.objects.bulk_create(languages)
+    OfferDistrict.objects.bulk_create(districts)
+    OfferLocation.objects.bulk_create(places)
+    Schedule.objects.bulk_create(schedules)
 
 
 @transaction.atomic
