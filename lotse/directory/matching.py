@@ -28,8 +28,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from lotse.people.validation import language_name
 
@@ -124,8 +123,16 @@ class _Candidate:
     max_age: int | None
 
 
-def _rank(need: NeedProfile, c: _Candidate) -> tuple[int, list[str], list[str]] | None:
-    """Score, reasons, warnings — or None when the offer does not fit at all."""
+def _untranslated(text: str) -> str:
+    return text
+
+
+def _rank(
+    need: NeedProfile, c: _Candidate, *, explain: bool = True
+) -> tuple[int, list[str], list[str]] | None:
+    """Score, reasons, warnings — or None when the offer does not fit at all. Without
+    ``explain`` the texts are not translated (ranking many candidates needs only the score)."""
+    _ = gettext if explain else _untranslated
     reasons: list[str] = []
     warnings: list[str] = []
     score = 0
@@ -156,7 +163,8 @@ def _rank(need: NeedProfile, c: _Candidate) -> tuple[int, list[str], list[str]] 
     if common:
         score += 3
         reasons.append(
-            _("in %(languages)s") % {"languages": ", ".join(language_name(x) for x in common)}
+            _("in %(languages)s")
+            % {"languages": ", ".join(language_name(x) for x in common) if explain else ""}
         )
     elif spoken and not all(p.german for p in need.persons):
         warnings.append(_("not in the family's languages: interpreter needed"))
@@ -172,7 +180,11 @@ def _rank(need: NeedProfile, c: _Candidate) -> tuple[int, list[str], list[str]] 
     if c.free_places is not None and c.free_places > 0:
         score += 2
         reasons.append(
-            ngettext("%(count)s free place", "%(count)s free places", c.free_places)
+            (
+                ngettext("%(count)s free place", "%(count)s free places", c.free_places)
+                if explain
+                else "%(count)s"
+            )
             % {"count": c.free_places}
         )
     elif c.free_places == 0 and c.waiting_list:
@@ -289,9 +301,9 @@ def _best(need: NeedProfile, per_need: int, today: date | None) -> list[Scored]:
     while True:
         rows = list(queryset[offset : offset + PAGE])
         for candidate in _candidates(rows, need):
-            ranked = _rank(need, candidate)
+            ranked = _rank(need, candidate, explain=False)
             if ranked is not None:
-                kept.append((ranked[0], candidate, ranked[1], ranked[2]))
+                kept.append((ranked[0], candidate, [], []))
         kept.sort(key=lambda s: (-s[0], s[1].pk))
         offset += PAGE
         if len(rows) < PAGE:
@@ -299,7 +311,12 @@ def _best(need: NeedProfile, per_need: int, today: date | None) -> list[Scored]:
         best_unread = rows[-1]["sql_score"] + 1
         if len(kept) >= per_need and best_unread < kept[per_need - 1][0]:
             break
-    return kept[:per_need]
+    explained = []
+    for score, candidate, _reasons, _warnings in kept[:per_need]:
+        ranked = _rank(need, candidate)
+        assert ranked is not None  # noqa: S101 - ranked above, with the same data
+        explained.append((score, candidate, ranked[1], ranked[2]))
+    return explained
 
 
 def match_needs(
