@@ -288,40 +288,10 @@ def clean_offer_data(data: OfferData, *, provider: Provider) -> OfferData:
 
 
 def write_offer_rows(offer: Offer, data: OfferData) -> None:
-    """Replace the offer's domain, language, district, location and schedule rows.
-    Internal: callers hold the transaction and write the audit event."""
-    OfferDomain.objects.filter(offer=offer).delete()
-    OfferDomain.objects.bulk_create(
-        OfferDomain(offer=offer, domain=domain, position=index)
-        for index, domain in enumerate(data.domains)
-    )
-    OfferLanguage.objects.filter(offer=offer).delete()
-    OfferLanguage.objects.bulk_create(OfferLanguage(offer=offer, code=c) for c in data.languages)
-    OfferDistrict.objects.filter(offer=offer).delete()
-    OfferDistrict.objects.bulk_create(
-        OfferDistrict(offer=offer, district=d) for d in data.districts
-    )
-    OfferLocation.objects.filter(offer=offer).exclude(location_id__in=data.location_ids).delete()
-    existing = set(OfferLocation.objects.filter(offer=offer).values_list("location_id", flat=True))
-    OfferLocation.objects.bulk_create(
-        OfferLocation(offer=offer, location_id=pk) for pk in data.location_ids if pk not in existing
-    )
-    Schedule.objects.filter(offer=offer).delete()
-    Schedule.objects.bulk_create(
-        Schedule(
-            offer=offer,
-            location_id=s.location_id,
-            freq=s.freq,
-            interval=s.interval or 1,
-            byday=s.byday,
-            opens_at=s.opens_at,
-            closes_at=s.closes_at,
-            dtstart=s.dtstart,
-            until=s.until,
-            description=s.description,
-        )
-        for s in data.schedules
-    )
+    """Replace the offer's domain, language, district, location and schedule rows (places
+    that stay keep their rows and ids). Internal: callers hold the transaction and write the
+    audit event."""
+    write_offer_rows_bulk([(offer, data)])
 
 
 @dataclass(frozen=True)
