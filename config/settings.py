@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lotse.cases",
     "lotse.referrals",
     "lotse.privacy",
+    "lotse.reports",
     "lotse.api",
     "lotse.demo",
 ]
@@ -338,6 +339,8 @@ LOGGING = {
 # Days a receiving agency has to answer a referral before it is overdue (and shown to its team
 # lead), and after which an unanswered referral expires.
 REFERRAL_ANSWER_DAYS = env_int("REFERRAL_ANSWER_DAYS", 7, minimum=1)
+# Figures for the steering group: cells below this count are withheld ("< 5"); never below 3.
+REPORT_MIN_CELL_SIZE = env_int("REPORT_MIN_CELL_SIZE", 5, minimum=3)
 REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30, minimum=1)
 
 # --- directory of offers ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Capability(models.TextChoices):
     VIEW_TEAM_WORK = "view_team_work", _("See the team's open work")
     BREAK_GLASS = "break_glass", _("Emergency access")
     VIEW_AGGREGATES = "view_aggregates", _("See anonymous figures")
+    VIEW_AGENCY_AGGREGATES = "view_agency_aggregates", _("See the agency's anonymous figures")
     PREPARE_COMMITTEE_REPORT = "prepare_committee_report", _("Prepare the committee report")
     VIEW_CONSENT_REGISTER = "view_consent_register", _("See the consent register")
     MANAGE_LEGAL_BASES = "manage_legal_bases", _("Keep the legal-basis register")
@@ -55,7 +56,13 @@ _CASEWORK = frozenset(
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CASEWORKER: _CASEWORK,
     Role.TEAM_LEAD: _CASEWORK
-    | {Capability.ASSIGN_CASES, Capability.VIEW_TEAM_WORK, Capability.BREAK_GLASS},
+    | {
+        Capability.ASSIGN_CASES,
+        Capability.VIEW_TEAM_WORK,
+        Capability.BREAK_GLASS,
+        # the own agency's figures, never a figure per person
+        Capability.VIEW_AGENCY_AGGREGATES,
+    },
     # Coordinators see aggregates only, never a person.
     Role.COORDINATOR: frozenset({Capability.VIEW_AGGREGATES, Capability.PREPARE_COMMITTEE_REPORT}),
     # The DPO sees consents, legal bases and the audit trail, but not case content.
@@ -139,11 +146,25 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         Capability.VIEW_AGGREGATES,
         _("Figures and unmet needs"),
         _("Anonymous figures by life domain and district for the steering group."),
+        "reports:figures",
+    ),
+    StartPageSection(
+        Capability.VIEW_AGGREGATES,
+        _("Structural findings"),
+        _("Needs without a suitable offer and referrals declined for lack of room, by district."),
+        "reports:findings",
+    ),
+    StartPageSection(
+        Capability.VIEW_AGENCY_AGGREGATES,
+        _("Your agency's figures"),
+        _("Anonymous figures of your agency's case work; never per person."),
+        "reports:figures",
     ),
     StartPageSection(
         Capability.PREPARE_COMMITTEE_REPORT,
         _("Committee report"),
-        _("Prepare the report for the council committee."),
+        _("Prepare the report for the council committee as PDF and for the council system."),
+        "reports:report_list",
     ),
     StartPageSection(
         Capability.VIEW_CONSENT_REGISTER,

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from . import accounts, cases, consent, directory, people, referrals
+from . import accounts, cases, consent, directory, people, referrals, reports
 from .auth import BearerTokenAuth, LotseSessionAuth
 
 api = NinjaAPI(
@@ -26,6 +26,7 @@ api.add_router("/", consent.router)
 api.add_router("/", cases.router)
 api.add_router("/", directory.router)
 api.add_router("/", referrals.router)
+api.add_router("/", reports.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -231,6 +231,7 @@ class JournalEntry(CompartmentedItem):
         TALK = "talk", _("Talk")
         PHONE_CALL = "phone_call", _("Phone call")
         HOME_VISIT = "home_visit", _("Home visit")
+        EMAIL = "email", _("E-mail")
         LETTER = "letter", _("Letter")
         DECISION = "decision", pgettext_lazy("journal entry kind", "Decision")
         OTHER = "other", _("Other")

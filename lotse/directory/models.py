@@ -218,7 +218,13 @@ class Offer(VersionedModel):
         indexes = [
             models.Index(fields=["status", "is_public"], name="dir_offer_status_idx"),
             models.Index(fields=["provider", "name"], name="dir_offer_provider_idx"),
+            # The order of every list (``offers_search``): its first page is read off this
+            # index instead of sorting every current offer.
+            models.Index(fields=["name", "id"], name="dir_offer_name_idx"),
         ]
+        # On PostgreSQL, migration 0002 adds trigram (pg_trgm) indexes for the text search on
+        # UPPER(name) and UPPER(description), and on the provider's UPPER(name); they are not
+        # declared here, as SQLite has no such index.
 
     def __str__(self) -> str:
         return self.name

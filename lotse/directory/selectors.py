@@ -9,13 +9,32 @@ call them by keyword.
 Offers are not personal data (``compartment_exempt``): there is no access scope here, only the
 rule of what counts as *current* — status active, valid today, provider approved. Everything a
 list page shows is prefetched, so a page of offers costs the same few queries whatever its size.
+
+On PostgreSQL the text search is served by trigram indexes (``pg_trgm``, migration 0002) on
+``UPPER(name)`` and ``UPPER(description)`` of the offer and ``UPPER(name)`` of the provider — the
+expressions Django's ``icontains`` compares — and the first page of a list by the index on
+``(name, id)``, the order of every list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from .models import (
@@ -30,8 +49,60 @@ from .models import (
 
 #: Longest search text taken into account (the API refuses longer ones naming ``q``).
 Q_MAX_LENGTH = 200
-#: More words than this are not searched for: each one is a scan of three text columns.
+#: More words than this are not searched for: each one is a lookup in three text indexes.
 Q_MAX_TERMS = 8
+
+
+class _InSubquery(Expression):
+    """``column IN (subquery)`` as a condition; on PostgreSQL ``column = ANY(ARRAY(subquery))``.
+
+    The same rows, but PostgreSQL runs the ``ARRAY`` subquery once up front (an InitPlan) and
+    then looks ``column`` up in its index, so this can be one arm of an ``OR`` whose other arms
+    are index scans too (a ``BitmapOr``); an ``IN (subquery)`` there is a hashed SubPlan,
+    checked row by row, and turns the whole ``OR`` into a sequential scan."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset: QuerySet[Any]) -> None:
+        super().__init__()
+        self.column: Any = F(column)
+        self.subquery: Any = Subquery(queryset)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.column, self.subquery = exprs
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        template: str = "%(column)s IN %(subquery)s",
+    ) -> tuple[str, tuple[Any, ...]]:
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)  # "(SELECT ...)"
+        sql = template % {"column": column, "subquery": subquery}
+        return sql, (*column_params, *subquery_params)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        return self.as_sql(compiler, connection, template="%(column)s = ANY(ARRAY%(subquery)s)")
+
+
+def _text_q(term: str) -> Q:
+    """``term`` occurs, case-insensitively, in the offer's name or description or in its
+    provider's name. The provider arm is an index lookup of the offer's ``provider_id`` among
+    the providers whose name matches (not a condition on the joined provider row), so that on
+    PostgreSQL all three arms are index scans of the offer table (see :class:`_InSubquery`)."""
+    providers = Provider.objects.filter(name__icontains=term).order_by().values("pk")
+    return (
+        Q(name__icontains=term)
+        | Q(description__icontains=term)
+        | Q(_InSubquery("provider_id", providers))
+    )
 
 
 def current_offer_q(today: date | None = None) -> Q:
@@ -106,9 +177,5 @@ def offers_search(
             & (Q(maximum_age__isnull=True) | Q(maximum_age__gte=age))
         )
     for term in (q or "")[:Q_MAX_LENGTH].split()[:Q_MAX_TERMS]:
-        offers = offers.filter(
-            Q(name__icontains=term)
-            | Q(description__icontains=term)
-            | Q(provider__name__icontains=term)
-        )
+        offers = offers.filter(_text_q(term))
     return with_offer_details(offers).order_by("name", "pk")

@@ -16,6 +16,7 @@ from lotse.demo.bench_people import (
     name_quality_suite,
     search_recall_in_city,
 )
+from lotse.demo.bench_reports import reports_suite
 from lotse.demo.services import demo_city_seed
 
 QUICK_PERSONS = 2_000
@@ -55,10 +56,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--suite",
-            choices=["all", "cases", "directory"],
+            choices=["all", "cases", "directory", "reports"],
             default="all",
             help="Only the family case (the city and the entries it needs, then its pages), "
-            "or only the directory (5,000 offers: matching, public search, HSDS export).",
+            "only the directory (5,000 offers: matching, public search, HSDS export), or only "
+            "the steering figures (the same city, 10,000 cases, the committee PDF).",
         )
         parser.add_argument(
             "--quick",
@@ -89,6 +91,11 @@ class Command(BaseCommand):
                 seed_access_data(persons=persons, entries=entries)
                 self._cases(vendor, quick=quick, repeat=repeat)
                 return
+            if options["suite"] == "reports":
+                demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017)
+                seed_access_data(persons=persons, entries=entries)
+                self._reports(vendor, quick=quick, repeat=repeat)
+                return
             title = f"Lotse bench on {vendor} {version}".strip()
             self.stdout.write(format_table(title, foundation_suite(repeat)))
 
@@ -113,12 +120,18 @@ class Command(BaseCommand):
             self.stdout.write(access_plan)
 
             self._cases(vendor, quick=quick, repeat=repeat)
+            self._reports(vendor, quick=quick, repeat=repeat)
             self._directory(vendor, quick=quick, repeat=repeat)
 
     def _cases(self, vendor: str, *, quick: bool, repeat: int) -> None:
         case_rows = case_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
         self.stdout.write("")
         self.stdout.write(format_table(f"Family case ({vendor})", case_rows))
+
+    def _reports(self, vendor: str, *, quick: bool, repeat: int) -> None:
+        rows = reports_suite(repeat=5 if quick else 20, cases=1_000 if quick else 10_000)
+        self.stdout.write("")
+        self.stdout.write(format_table(f"Steering figures ({vendor})", rows))
 
     def _directory(self, vendor: str, *, quick: bool, repeat: int) -> None:
         try:

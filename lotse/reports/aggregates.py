@@ -1,0 +1,1067 @@
+"""The aggregate face of the access core: anonymous figures for the steering level.
+
+Coordinators (the whole city) and team leads (their own agency) get nothing from the item
+policy; what they get comes from here alone, and only in one form: SQL aggregates over the
+compartmented data, suppressed before they leave this module (``suppression.protect``:
+cells below ``k`` are withheld, and secondary suppression keeps totals from revealing them).
+Every request is an audit event. No other report module imports a content model — a test
+(``test_aggregates.py``) holds the line.
+
+What is counted never goes below the level of an agency: there is no figure per caseworker
+(staff-council safe), and no person, case or entry leaves this module.
+
+The period beside the requested one is the same period one year earlier (Vorjahreszeitraum),
+not the period immediately before: with the latter, a half-year report and its predecessor
+would add up to the year report and a withheld cell could be computed from three published
+ones (``tests/test_suppression.py`` shows the attack).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case as When_,
+)
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from lotse.accounts.models import Agency, Membership
+from lotse.accounts.roles import Capability
+from lotse.audit.models import AuditAction
+from lotse.audit.services import record
+from lotse.cases.models import Assessment, Case, ClosureReason, Goal, JournalEntry, UnmetNeed
+from lotse.directory.domains import LifeDomain
+from lotse.people.choices import District, HouseholdRole, ResidenceKind, Sex
+from lotse.people.models import HouseholdMember, Person, ResidenceStatus
+from lotse.people.validation import country_name
+from lotse.referrals.models import DeclineReason, Referral, ReferralEvent, Status
+
+from .models import (
+    BuildingBlock,
+    CooperationAgreement,
+    GovernanceMeeting,
+    StaffPost,
+    StructuralFinding,
+)
+from .suppression import State, protect
+from .tables import Column, Entry, Figures, Period, Row, Section, Table
+
+#: The label of a withheld or missing characteristic; always its own row.
+NOT_STATED = "none"
+OTHER = "other"
+#: How many nationalities are named before the rest becomes "Sonstige".
+TOP_NATIONALITIES = 8
+#: The longest period one request may ask for.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data a figure counts: the whole city (``agency`` None) or one agency's."""
+
+    agency: Agency | None
+
+    def label(self) -> str:
+        if self.agency is None:
+            return _("the whole city")
+        return self.agency.name
+
+
+def figures_scope(membership: Membership | None) -> Scope:
+    """The scope the member may see figures for; 404 for roles without figures."""
+    if membership is None:
+        raise Http404
+    if membership.can(Capability.VIEW_AGGREGATES):
+        return Scope(agency=None)
+    if membership.can(Capability.VIEW_AGENCY_AGGREGATES):
+        return Scope(agency=membership.agency)
+    raise Http404
+
+
+def may_see_figures(membership: Membership | None) -> bool:
+    return membership is not None and (
+        membership.can(Capability.VIEW_AGGREGATES)
+        or membership.can(Capability.VIEW_AGENCY_AGGREGATES)
+    )
+
+
+def minimum_cell_size() -> int:
+    return max(3, int(settings.REPORT_MIN_CELL_SIZE))
+
+
+class PeriodError(ValueError):
+    """A period that cannot be counted; the message names what is wrong."""
+
+
+def same_period_a_year_earlier(period: Period) -> Period:
+    def back(day: date) -> date:
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year - 1, day=28)
+
+    return Period(back(period.start), back(period.end))
+
+
+def check_period(start: date, end: date) -> Period:
+    if end < start:
+        raise PeriodError(_("The end of the period lies before its start."))
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise PeriodError(_("A period may cover at most three years."))
+    return Period(start, end)
+
+
+# --- the request ------------------------------------------------------------------------------
+
+
+def request_figures(
+    membership: Membership | None, *, start: date, end: date, district: str = ""
+) -> Figures:
+    """All figures of ``start``–``end`` (and the same period a year earlier), suppressed.
+
+    404 for roles without figures; :class:`PeriodError` for a period that cannot be counted.
+    One audit event per request says who asked for what, never a number.
+    """
+    scope = figures_scope(membership)
+    assert membership is not None  # noqa: S101  # figures_scope refused None
+    if district and district not in District.values:
+        raise PeriodError(_("Choose a district of the list."))
+    period = check_period(start, end)
+    counter = _Counter(scope=scope, district=district, k=minimum_cell_size())
+    figures = Figures(
+        period=period,
+        previous=same_period_a_year_earlier(period),
+        district=district,
+        district_label=str(District(district).label) if district else _("whole city"),
+        scope_label=scope.label(),
+        k=counter.k,
+        as_of=timezone.localdate(),
+        sections=counter.sections(period, same_period_a_year_earlier(period)),
+    )
+    record(
+        action=AuditAction.FIGURES_REQUESTED,
+        actor=membership.user,
+        agency=membership.agency,
+        detail={
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "district": district,
+            "scope": "city" if scope.agency is None else f"agency:{scope.agency.pk}",
+            "minimum_cell_size": counter.k,
+            "tables": sum(1 for _table in figures.tables()),
+            "withheld": sum(table.withheld() for table in figures.tables()),
+        },
+    )
+    return figures
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _labels(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    return [(str(code), str(label)) for code, label in choices]
+
+
+def _median_days(values: Sequence[int | float]) -> Decimal | None:
+    if not values:
+        return None
+    return Decimal(str(round(statistics.median(values), 1)))
+
+
+class _Counter:
+    """Raw aggregates of one scope and district; only published tables leave it."""
+
+    def __init__(self, *, scope: Scope, district: str, k: int) -> None:
+        self.scope = scope
+        self.district = district
+        self.k = k
+
+    # --- base querysets: the scope and the district, applied once ----------------------------
+
+    def cases(self) -> QuerySet[Case]:
+        cases = Case.objects.all()
+        if self.scope.agency is not None:
+            cases = cases.filter(
+                Q(lead_agency=self.scope.agency) | Q(participants__agency=self.scope.agency)
+            ).distinct()
+        if self.district:
+            cases = cases.filter(household__district=self.district)
+        return cases
+
+    def cases_in_care(self, day: date) -> QuerySet[Case]:
+        return self.cases().filter(
+            Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        )
+
+    def persons_in_care(self, day: date) -> QuerySet[Person]:
+        households = self.cases_in_care(day).values("household_id")
+        return Person.objects.filter(
+            Exists(
+                HouseholdMember.objects.filter(
+                    person_id=OuterRef("pk"), household_id__in=households
+                )
+            ),
+            merged_into__isnull=True,
+        )
+
+    def owned(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Content items of the scope (the agency's own) in the district (the subject's)."""
+        if self.scope.agency is not None:
+            queryset = queryset.filter(owner_agency=self.scope.agency)
+        if self.district:
+            queryset = queryset.filter(subject__district=self.district)
+        return queryset
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def compare(
+        self,
+        key: str,
+        title: str,
+        row_heading: str,
+        rows: Sequence[tuple[str, str]],
+        count: Callable[[Period], Mapping[str, int]],
+        periods: tuple[Period, Period],
+        *,
+        totals: bool = True,
+        note: str = "",
+        chart: str = "bar",
+    ) -> Table:
+        """Rows × (period, same period a year earlier), each column protected on its own."""
+        columns = [count(period) for period in periods]
+        codes = [code for code, _label in rows]
+        grid = [[column.get(code, 0) for column in columns] for code in codes]
+        protected = protect(grid, k=self.k, row_totals=False, column_totals=totals)
+        column_totals = None
+        if totals and protected.column_totals is not None:
+            column_totals = tuple(
+                _entry(sum(row[c] for row in grid), protected.column_totals[c])
+                for c in range(len(periods))
+            )
+        return Table(
+            key=key,
+            title=title,
+            row_heading=row_heading,
+            columns=(
+                Column("current", periods[0].label()),
+                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
+            ),
+            rows=tuple(
+                Row(
+                    code,
+                    label,
+                    tuple(_entry(grid[r][c], protected.cells[r][c]) for c in range(2)),
+                )
+                for r, (code, label) in enumerate(rows)
+            ),
+            column_totals=column_totals,
+            k=self.k,
+            compare=True,
+            chart=chart,  # type: ignore[arg-type]
+            note=note,
+        )
+
+    def crossed(
+        self,
+        key: str,
+        title: str,
+        row_heading: str,
+        rows: Sequence[tuple[str, str]],
+        columns: Sequence[tuple[str, str]],
+        counts: Mapping[tuple[str, str], int],
+        *,
+        note: str = "",
+        chart: str = "none",
+    ) -> Table:
+        """A two-dimensional table with both margins, protected as one."""
+        grid = [[counts.get((r, c), 0) for c, _l in columns] for r, _l in rows]
+        protected = protect(grid, k=self.k, row_totals=True, column_totals=True)
+        assert protected.row_totals is not None  # noqa: S101  # asked for
+        assert protected.column_totals is not None  # noqa: S101
+        assert protected.grand_total is not None  # noqa: S101
+        return Table(
+            key=key,
+            title=title,
+            row_heading=row_heading,
+            columns=tuple(Column(code, label) for code, label in columns),
+            rows=tuple(
+                Row(
+                    code,
+                    label,
+                    tuple(_entry(grid[r][c], protected.cells[r][c]) for c in range(len(columns))),
+                    total=_entry(sum(grid[r]), protected.row_totals[r]),
+                )
+                for r, (code, label) in enumerate(rows)
+            ),
+            column_totals=tuple(
+                _entry(sum(row[c] for row in grid), protected.column_totals[c])
+                for c in range(len(columns))
+            ),
+            grand_total=_entry(sum(map(sum, grid)), protected.grand_total),
+            k=self.k,
+            chart=chart,  # type: ignore[arg-type]
+            note=note,
+        )
+
+    # --- the sections -------------------------------------------------------------------------
+
+    def sections(self, period: Period, previous: Period) -> tuple[Section, ...]:
+        periods = (period, previous)
+        return (
+            Section("capacity", _("Organisation and resources"), self.capacity(periods)),
+            Section("volume", _("Case work in figures"), self.volume(periods)),
+            Section("contacts", _("Contacts"), (self.contacts(periods),)),
+            Section("clients", _("Who is in care"), self.clients(periods)),
+            Section("needs", _("Needs at assessment"), (self.needs(periods),)),
+            Section("referrals", _("Referrals"), self.referrals(periods)),
+            Section("closures", _("Closures and goals"), self.closures(periods)),
+            Section("findings", _("Structural findings"), self.findings(periods)),
+            Section("governance", _("Cooperation and network"), (self.governance(periods),)),
+        )
+
+    # (a) capacity
+
+    def _posts(self, day: date) -> QuerySet[StaffPost]:
+        posts = StaffPost.objects.filter(
+            Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        )
+        if self.scope.agency is not None:
+            posts = posts.filter(agency=self.scope.agency)
+        return posts
+
+    def capacity(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        day = periods[0].end
+        sums = (
+            self._posts(day)
+            .values("agency_id", "agency__name", "building_block")
+            .annotate(fte=Sum("full_time_equivalents"))
+            .order_by("agency__name", "agency_id")
+        )
+        blocks = _labels(BuildingBlock.choices)
+        agencies: dict[int, str] = {}
+        fte: dict[tuple[int, str], Decimal] = {}
+        for line in sums:
+            agencies[line["agency_id"]] = line["agency__name"]
+            fte[(line["agency_id"], line["building_block"])] = line["fte"]
+        # Staff posts are no personal data (they stand in every budget): nothing is withheld.
+        posts = Table(
+            key="staff_posts",
+            title=_("Staff posts (full-time equivalents) by building block and provider"),
+            row_heading=_("Provider"),
+            columns=tuple(Column(code, label) for code, label in blocks),
+            rows=tuple(
+                Row(
+                    str(pk),
+                    name,
+                    tuple(Entry(fte.get((pk, code), Decimal(0))) for code, _l in blocks),
+                    total=Entry(
+                        sum((fte.get((pk, c), Decimal(0)) for c, _l in blocks), Decimal(0))
+                    ),
+                )
+                for pk, name in agencies.items()
+            ),
+            column_totals=tuple(
+                Entry(sum((v for (_a, c), v in fte.items() if c == code), Decimal(0)))
+                for code, _l in blocks
+            ),
+            grand_total=Entry(sum(fte.values(), Decimal(0))),
+            unit="fte",
+            k=self.k,
+            chart="none",
+            note=_("as of %(date)s") % {"date": periods[0].label().split(" – ")[-1]},
+        )
+        # Cases per case-management post: a ratio shown only where its count is shown.
+        caseload_rows: list[Row] = []
+        post_entries: list[Entry] = []
+        case_entries: list[Entry] = []
+        ratio_entries: list[Entry] = []
+        for each in periods:
+            posts_fte = (
+                self._posts(each.end)
+                .filter(building_block=BuildingBlock.CASE_MANAGEMENT)
+                .aggregate(total=Coalesce(Sum("full_time_equivalents"), Decimal(0)))["total"]
+            )
+            cases = self.cases_in_care(each.end).count()
+            state = protect([[cases]], k=self.k, row_totals=False, column_totals=False).cells[0][0]
+            post_entries.append(Entry(posts_fte))
+            case_entries.append(_entry(cases, state))
+            if state == State.SHOWN and posts_fte:
+                ratio_entries.append(Entry(round(Decimal(cases) / posts_fte, 1)))
+            else:
+                ratio_entries.append(Entry(None, state if state != State.SHOWN else State.SHOWN))
+        caseload_rows = [
+            Row("posts", _("Case-management posts (full-time equivalents)"), tuple(post_entries)),
+            Row("cases", _("Cases in care on the reference date"), tuple(case_entries)),
+            Row("per_post", _("Cases per case-management post"), tuple(ratio_entries)),
+        ]
+        caseload = Table(
+            key="caseload",
+            title=_("Cases per case-management post"),
+            row_heading=_("Figure"),
+            columns=(
+                Column("current", periods[0].label()),
+                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
+            ),
+            rows=tuple(caseload_rows),
+            unit="ratio",
+            k=self.k,
+            compare=True,
+            chart="none",
+        )
+        return posts, caseload
+
+    # (b) volume
+
+    def volume(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        def stock(period: Period) -> dict[str, int]:
+            return {
+                "persons": self.persons_in_care(period.end).count(),
+                "families": self.cases_in_care(period.end)
+                .values("household_id")
+                .distinct()
+                .count(),
+            }
+
+        in_care = self.compare(
+            "in_care",
+            _("Persons and families in care on the reference date"),
+            _("Counted"),
+            [("persons", _("Persons")), ("families", _("Families (households)"))],
+            stock,
+            periods,
+            totals=False,
+            note=_("on the last day of each period"),
+            chart="none",
+        )
+        flow = self.case_flow(periods[0])
+        return in_care, flow
+
+    def case_flow(self, period: Period) -> Table:
+        """Cases of the period: continued or new × closed in it or still open at its end."""
+        active = self.cases().filter(
+            Q(opened_on__lte=period.end)
+            & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+        )
+        counts = active.aggregate(
+            continued_closed=Count(
+                "pk", filter=Q(opened_on__lt=period.start, closed_on__lte=period.end), distinct=True
+            ),
+            continued_open=Count(
+                "pk",
+                filter=Q(opened_on__lt=period.start)
+                & (Q(closed_on__isnull=True) | Q(closed_on__gt=period.end)),
+                distinct=True,
+            ),
+            new_closed=Count(
+                "pk",
+                filter=Q(opened_on__gte=period.start, closed_on__lte=period.end),
+                distinct=True,
+            ),
+            new_open=Count(
+                "pk",
+                filter=Q(opened_on__gte=period.start)
+                & (Q(closed_on__isnull=True) | Q(closed_on__gt=period.end)),
+                distinct=True,
+            ),
+        )
+        return self.crossed(
+            "case_flow",
+            _("Cases in the period: new, continued and closed"),
+            _("Cases"),
+            [("continued", _("continued from before")), ("new", _("new in the period"))],
+            [("closed", _("closed in the period")), ("open", _("still in care at its end"))],
+            {
+                ("continued", "closed"): counts["continued_closed"],
+                ("continued", "open"): counts["continued_open"],
+                ("new", "closed"): counts["new_closed"],
+                ("new", "open"): counts["new_open"],
+            },
+            note=period.label(),
+        )
+
+    # (c) contacts
+
+    def contacts(self, periods: tuple[Period, Period]) -> Table:
+        kinds = [
+            (JournalEntry.Kind.TALK, _("In person")),
+            (JournalEntry.Kind.PHONE_CALL, _("Phone")),
+            (JournalEntry.Kind.HOME_VISIT, _("Home visit")),
+            (JournalEntry.Kind.EMAIL, _("E-mail")),
+            (JournalEntry.Kind.LETTER, _("Letter")),
+        ]
+
+        def count(period: Period) -> dict[str, int]:
+            entries = self.owned(JournalEntry.objects.all()).filter(
+                occurred_at__gte=_start_of(period.start),
+                occurred_at__lt=_end_of(period.end),
+                kind__in=[code for code, _l in kinds],
+            )
+            return dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
+
+        return self.compare(
+            "contacts",
+            _("Contacts by channel"),
+            _("Channel"),
+            [(str(code), str(label)) for code, label in kinds],
+            count,
+            periods,
+            note=_("journal entries of these kinds"),
+        )
+
+    # (d) client structure
+
+    def clients(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        def grouped(expression: Callable[[date], Any]) -> Callable[[Period], dict[str, int]]:
+            def count(period: Period) -> dict[str, int]:
+                persons = self.persons_in_care(period.end).annotate(group=expression(period.end))
+                return dict(persons.values_list("group").annotate(n=Count("pk")).order_by())
+
+            return count
+
+        def residence_groups(period: Period) -> dict[str, int]:
+            group, latest = _residence_group(period.end)
+            persons = (
+                self.persons_in_care(period.end).annotate(kind_now=latest).annotate(group=group)
+            )
+            return dict(persons.values_list("group").annotate(n=Count("pk")).order_by())
+
+        sex_rows = [
+            (Sex.FEMALE.value, _("female")),
+            (Sex.MALE.value, _("male")),
+            (Sex.DIVERSE.value, _("diverse")),
+            (Sex.UNSPECIFIED.value, _("not stated")),
+        ]
+        sex = self.compare(
+            "sex",
+            _("Persons in care by sex"),
+            _("Sex"),
+            sex_rows,
+            grouped(lambda day: F("sex")),
+            periods,
+        )
+        ages = self.compare(
+            "age",
+            _("Persons in care by age"),
+            _("Age"),
+            [
+                ("0-17", _("0–17 years")),
+                ("18-26", _("18–26 years")),
+                ("27-64", _("27–64 years")),
+                ("65+", _("65 years and older")),
+                (NOT_STATED, _("not stated")),
+            ],
+            grouped(_age_band),
+            periods,
+        )
+        households = self.compare(
+            "household_type",
+            _("Families in care by household type"),
+            _("Household"),
+            [
+                ("single_parent", _("single parent with children")),
+                ("couple_children", _("couple with children")),
+                ("couple", _("couple without children")),
+                ("single", _("single person")),
+                (OTHER, _("other household")),
+            ],
+            self._household_types,
+            periods,
+            note=_("families, not persons"),
+        )
+        nationality = self._nationalities(periods)
+        residence = self.compare(
+            "residence",
+            _("Persons in care by residence status"),
+            _("Residence status"),
+            [(code, str(label)) for code, label in RESIDENCE_GROUPS]
+            + [(NOT_STATED, _("not stated"))],
+            residence_groups,
+            periods,
+        )
+        return sex, ages, households, nationality, residence
+
+    def _household_types(self, period: Period) -> dict[str, int]:
+        members = HouseholdMember.objects.filter(household_id=OuterRef("household_id"))
+        cases = self.cases_in_care(period.end).annotate(
+            partners=Exists(members.filter(role=HouseholdRole.PARTNER)),
+            children=Exists(members.filter(role=HouseholdRole.CHILD)),
+            others=Exists(members.filter(role=HouseholdRole.OTHER_RELATIVE)),
+            kind=When_(
+                When(others=True, then=Value(OTHER)),
+                When(partners=True, children=True, then=Value("couple_children")),
+                When(partners=True, then=Value("couple")),
+                When(children=True, then=Value("single_parent")),
+                default=Value("single"),
+                output_field=CharField(),
+            ),
+        )
+        return dict(cases.values_list("kind").annotate(n=Count("pk", distinct=True)).order_by())
+
+    def _nationalities(self, periods: tuple[Period, Period]) -> Table:
+        """The most frequent first nationalities of the period; the rest is "Sonstige".
+
+        Which nationalities are named depends only on counts of at least ``k`` in the current
+        period, so the choice itself reveals no small group.
+        """
+
+        def raw(period: Period) -> dict[str, int]:
+            persons = self.persons_in_care(period.end).annotate(
+                first=Coalesce(F("nationalities__0"), Value(NOT_STATED), output_field=CharField())
+            )
+            counts: dict[str, int] = {}
+            for code, n in persons.values_list("first").annotate(n=Count("pk")).order_by():
+                key = str(code or NOT_STATED).upper() if code else NOT_STATED
+                if key == NOT_STATED.upper():
+                    key = NOT_STATED
+                counts[key] = counts.get(key, 0) + n
+            return counts
+
+        current, previous = raw(periods[0]), raw(periods[1])
+        named = [
+            code
+            for code, n in sorted(current.items(), key=lambda item: (-item[1], item[0]))
+            if code != NOT_STATED and n >= self.k
+        ][:TOP_NATIONALITIES]
+
+        def fold(counts: dict[str, int]) -> dict[str, int]:
+            folded: dict[str, int] = {code: counts.get(code, 0) for code in named}
+            folded[OTHER] = sum(
+                n for code, n in counts.items() if code not in named and code != NOT_STATED
+            )
+            folded[NOT_STATED] = counts.get(NOT_STATED, 0)
+            return folded
+
+        folded = {periods[0]: fold(current), periods[1]: fold(previous)}
+        return self.compare(
+            "nationality",
+            _("Persons in care by nationality"),
+            _("Nationality"),
+            [(code, _country(code)) for code in named]
+            + [(OTHER, _("Other nationalities")), (NOT_STATED, _("not stated"))],
+            lambda period: folded[period],
+            periods,
+            note=_("first nationality named"),
+        )
+
+    # (e) needs
+
+    def needs(self, periods: tuple[Period, Period]) -> Table:
+        def count(period: Period) -> dict[str, int]:
+            assessments = self.owned(Assessment.objects.all()).filter(
+                assessed_on__gte=period.start, assessed_on__lte=period.end, need__gte=2
+            )
+            return dict(
+                assessments.values_list("domain")
+                .annotate(n=Count("subject_id", distinct=True))
+                .order_by()
+            )
+
+        return self.compare(
+            "needs",
+            _("Persons with a medium or high need, by life domain"),
+            _("Life domain"),
+            _labels(LifeDomain.choices),
+            count,
+            periods,
+            note=_("assessed in the period; a person counts once per domain"),
+        )
+
+    # (f) referrals
+
+    def _referrals(self, period: Period) -> QuerySet[Referral]:
+        referrals = Referral.objects.filter(
+            sent_at__gte=_start_of(period.start), sent_at__lt=_end_of(period.end)
+        )
+        if self.scope.agency is not None:
+            referrals = referrals.filter(
+                Q(owner_agency=self.scope.agency) | Q(to_agency=self.scope.agency)
+            )
+        if self.district:
+            referrals = referrals.filter(subject__district=self.district)
+        return referrals
+
+    def referrals(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        period = periods[0]
+        state = When_(
+            When(status=Status.COMPLETED, then=Value("completed")),
+            When(
+                status__in=[
+                    Status.DECLINED,
+                    Status.NOT_COMPLETED,
+                    Status.CANCELLED,
+                    Status.EXPIRED,
+                ],
+                then=Value("ended"),
+            ),
+            default=Value("open"),
+            output_field=CharField(),
+        )
+        target = Coalesce(F("to_agency__kind"), F("to_offer__provider__agency__kind"), Value(OTHER))
+        counts = {
+            (str(kind or OTHER), str(group)): n
+            for kind, group, n in self._referrals(period)
+            .annotate(target=target, state=state)
+            .values_list("target", "state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+        kinds = [(code, str(label)) for code, label in Agency.Kind.choices]
+        by_target = self.crossed(
+            "referrals_by_target",
+            _("Referrals sent in the period, by receiving agency and state"),
+            _("Received by"),
+            kinds,
+            [
+                ("completed", _("completed")),
+                ("open", _("open")),
+                ("ended", _("ended without completion")),
+            ],
+            counts,
+            note=period.label(),
+        )
+
+        def timing(each: Period) -> list[int]:
+            started = (
+                ReferralEvent.objects.filter(referral_id=OuterRef("pk"), status=Status.IN_PROGRESS)
+                .order_by("at")
+                .values("at")[:1]
+            )
+            rows = (
+                self._referrals(each)
+                .annotate(started=Subquery(started))
+                .filter(started__isnull=False)
+                .values_list("sent_at", "started")
+            )
+            return [max(0, (begun - sent).days) for sent, begun in rows]
+
+        return by_target, self._medians(
+            "referral_timing",
+            _("Days from referral to the start of the support"),
+            _("referrals that started"),
+            [timing(each) for each in periods],
+            periods,
+        )
+
+    def _medians(
+        self,
+        key: str,
+        title: str,
+        counted: str,
+        samples: Sequence[Sequence[int]],
+        periods: tuple[Period, Period],
+    ) -> Table:
+        """How many and their median, per period; the median only where the count is shown."""
+        count_entries: list[Entry] = []
+        median_entries: list[Entry] = []
+        for sample in samples:
+            state = protect([[len(sample)]], k=self.k, row_totals=False, column_totals=False).cells[
+                0
+            ][0]
+            count_entries.append(_entry(len(sample), state))
+            if state == State.SHOWN:
+                median_entries.append(Entry(_median_days(sample)))
+            else:
+                median_entries.append(Entry(None, State.SECONDARY))
+        return Table(
+            key=key,
+            title=title,
+            row_heading=_("Figure"),
+            columns=(
+                Column("current", periods[0].label()),
+                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
+            ),
+            rows=(
+                Row("count", counted, tuple(count_entries)),
+                Row("median", _("Median in days"), tuple(median_entries)),
+            ),
+            unit="days",
+            k=self.k,
+            compare=True,
+            chart="none",
+        )
+
+    # (g) closures
+
+    def _closed(self, period: Period) -> QuerySet[Case]:
+        return self.cases().filter(closed_on__gte=period.start, closed_on__lte=period.end)
+
+    def closures(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        reasons = self.compare(
+            "closures",
+            _("Cases closed, by reason"),
+            _("Reason"),
+            _labels(ClosureReason.choices),
+            lambda period: dict(
+                self._closed(period)
+                .values_list("closure_reason")
+                .annotate(n=Count("pk", distinct=True))
+                .order_by()
+            ),
+            periods,
+        )
+        durations = self._medians(
+            "case_duration",
+            _("Duration of closed cases"),
+            _("cases closed"),
+            [
+                [
+                    (closed - opened).days
+                    for opened, closed in self._closed(each)
+                    .values_list("opened_on", "closed_on")
+                    .distinct()
+                    if closed is not None
+                ]
+                for each in periods
+            ],
+            periods,
+        )
+
+        def attainment(period: Period) -> dict[str, int]:
+            goals = self.owned(Goal.objects.all()).filter(
+                case_id__in=self._closed(period).values("pk")
+            )
+            counts = goals.values_list("attainment").annotate(n=Count("pk")).order_by()
+            return {(NOT_STATED if level is None else str(level)): n for level, n in counts}
+
+        goals = self.compare(
+            "goal_attainment",
+            _("Goals of closed cases by attainment"),
+            _("Attainment"),
+            [(str(level), str(label)) for level, label in Goal.Attainment.choices]
+            + [(NOT_STATED, _("not evaluated"))],
+            attainment,
+            periods,
+        )
+        return reasons, durations, goals
+
+    # (h) structural findings
+
+    def _finding_counts(self, period: Period) -> dict[tuple[str, str], int]:
+        """Needs marked "no suitable offer" and referrals declined for lack of capacity."""
+        unmet = self.owned(UnmetNeed.objects.all()).filter(
+            created_at__gte=_start_of(period.start), created_at__lt=_end_of(period.end)
+        )
+        counts: dict[tuple[str, str], int] = {}
+        for domain, district, n in (
+            unmet.values_list("domain", "district").annotate(n=Count("pk")).order_by()
+        ):
+            key = (domain, district or NOT_STATED)
+            counts[key] = counts.get(key, 0) + n
+        declined = self._referrals(period).filter(
+            status=Status.DECLINED, decline_reason=DeclineReason.CAPACITY
+        )
+        domain = Coalesce(F("assessment__domain"), Value(OTHER), output_field=CharField())
+        district = Coalesce(
+            F("case__household__district"), F("subject__district"), output_field=CharField()
+        )
+        for each, where, n in (
+            declined.annotate(d=domain, w=district)
+            .values_list("d", "w")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            key = (each if each in LifeDomain.values else OTHER, where or NOT_STATED)
+            counts[key] = counts.get(key, 0) + n
+        return counts
+
+    def findings(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        domains = [*_labels(LifeDomain.choices), (OTHER, _("other"))]
+        districts = _labels(District.choices)
+        if self.district:
+            districts = [(code, label) for code, label in districts if code == self.district]
+        current = self._finding_counts(periods[0])
+        # A finding without a district is counted but cannot be placed in a column.
+        grid = self.crossed(
+            "findings_by_district",
+            _("Structural findings by life domain and district"),
+            _("Life domain"),
+            domains,
+            districts,
+            current,
+            note=_("needs without a suitable offer and referrals declined for lack of capacity"),
+        )
+        previous = self._finding_counts(periods[1])
+
+        def by_domain(counts: dict[tuple[str, str], int]) -> dict[str, int]:
+            totals: dict[str, int] = {}
+            for (domain, _district), n in counts.items():
+                totals[domain] = totals.get(domain, 0) + n
+            return totals
+
+        sums = {periods[0]: by_domain(current), periods[1]: by_domain(previous)}
+        trend = self.compare(
+            "findings_trend",
+            _("Structural findings by life domain, with the year before"),
+            _("Life domain"),
+            domains,
+            lambda period: sums[period],
+            periods,
+        )
+        status_counts = dict(
+            StructuralFinding.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        statuses = Table(
+            key="findings_status",
+            title=_("Structural findings in the steering group"),
+            row_heading=_("Status"),
+            columns=(Column("current", _("findings")),),
+            rows=tuple(
+                Row(code, str(label), (Entry(status_counts.get(code, 0)),))
+                for code, label in StructuralFinding._meta.get_field("status").choices or ()
+            ),
+            k=self.k,
+            chart="none",
+            note=_("gaps the steering group works on; no personal data"),
+        )
+        return grid, trend, statuses
+
+    # (i) governance
+
+    def governance(self, periods: tuple[Period, Period]) -> Table:
+        # Meetings and agreements are facts about the network, not about families: shown as
+        # they are.
+        def counts(period: Period) -> list[Entry]:
+            meetings = dict(
+                GovernanceMeeting.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
+                .values_list("kind")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            in_force = CooperationAgreement.objects.filter(
+                Q(signed_on__lte=period.end)
+                & (Q(valid_until__isnull=True) | Q(valid_until__gte=period.end))
+            ).count()
+            signed = CooperationAgreement.objects.filter(
+                signed_on__gte=period.start, signed_on__lte=period.end
+            ).count()
+            return [
+                Entry(meetings.get(GovernanceMeeting.Kind.STEERING_GROUP, 0)),
+                Entry(meetings.get(GovernanceMeeting.Kind.WORKING_GROUP, 0)),
+                Entry(in_force),
+                Entry(signed),
+            ]
+
+        columns = [counts(each) for each in periods]
+        labels = [
+            ("steering_group", _("Steering-group meetings")),
+            ("working_group", _("Working-group meetings")),
+            ("agreements_in_force", _("Cooperation agreements in force at the end")),
+            ("agreements_signed", _("Cooperation agreements signed")),
+        ]
+        return Table(
+            key="governance",
+            title=_("Steering and cooperation"),
+            row_heading=_("Figure"),
+            columns=(
+                Column("current", periods[0].label()),
+                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
+            ),
+            rows=tuple(
+                Row(code, label, (columns[0][i], columns[1][i]))
+                for i, (code, label) in enumerate(labels)
+            ),
+            k=self.k,
+            compare=True,
+            chart="none",
+        )
+
+
+def _entry(value: int, state: State) -> Entry:
+    """A published entry: the value only when it is shown."""
+    return Entry(value if state == State.SHOWN else None, state)
+
+
+def _age_band(day: date) -> Any:
+    """The age band on ``day`` from the birth date, else from the year of birth."""
+
+    def born_after(years: int) -> Q:
+        cutoff = (
+            day.replace(year=day.year - years)
+            if not (day.month == 2 and day.day == 29)
+            else day.replace(year=day.year - years, day=28)
+        )
+        return Q(birth_date__gt=cutoff) | Q(
+            birth_date__isnull=True, birth_year__gt=day.year - years
+        )
+
+    return When_(
+        When(Q(birth_date__isnull=True, birth_year__isnull=True), then=Value(NOT_STATED)),
+        When(born_after(18), then=Value("0-17")),
+        When(born_after(27), then=Value("18-26")),
+        When(born_after(65), then=Value("27-64")),
+        default=Value("65+"),
+        output_field=CharField(),
+    )
+
+
+#: Residence statuses grouped as committee reports group them.
+RESIDENCE_GROUPS: tuple[tuple[str, Any], ...] = (
+    ("asylum", pgettext("residence group", "in the asylum procedure")),
+    ("toleration", pgettext("residence group", "tolerated (Duldung)")),
+    ("permit", pgettext("residence group", "residence permit")),
+    ("settled", pgettext("residence group", "settlement permit")),
+    ("eu", pgettext("residence group", "EU free movement")),
+    ("german", pgettext("residence group", "German citizen")),
+)
+_RESIDENCE_GROUP_OF: dict[str, str] = {
+    ResidenceKind.ASYLUM_PERMISSION: "asylum",
+    ResidenceKind.TOLERATION: "toleration",
+    ResidenceKind.RESIDENCE_PERMIT: "permit",
+    ResidenceKind.PROVISIONAL: "permit",
+    ResidenceKind.SETTLEMENT_PERMIT: "settled",
+    ResidenceKind.EU_FREE_MOVEMENT: "eu",
+    ResidenceKind.GERMAN_CITIZEN: "german",
+}
+
+
+def _residence_group(day: date) -> Any:
+    """The group of the status valid on ``day`` (the latest one begun by then)."""
+    latest = (
+        ResidenceStatus.objects.filter(person_id=OuterRef("pk"), valid_from__lte=day)
+        .order_by("-valid_from", "-pk")
+        .values("kind")[:1]
+    )
+    kinds = {
+        group: [kind for kind, of in _RESIDENCE_GROUP_OF.items() if of == group]
+        for group, _label in RESIDENCE_GROUPS
+    }
+    return When_(
+        *(When(Q(kind_now__in=members), then=Value(group)) for group, members in kinds.items()),
+        default=Value(NOT_STATED),
+        output_field=CharField(),
+    ), Subquery(latest)
+
+
+def _country(code: str) -> str:
+    return country_name(code)

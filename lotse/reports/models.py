@@ -1,0 +1,239 @@
+"""What the steering level records itself — none of it personal data.
+
+Staff posts, steering-group meetings, cooperation agreements and the steering group's
+handling of structural findings are facts about the network, not about families. The
+committee report is a document with its own versions. Everything about families reaches
+this app only as suppressed aggregates (``reports.aggregates``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lotse.core.models import TimeStampedModel, VersionedModel
+from lotse.directory.domains import LifeDomain
+from lotse.people.choices import District
+
+
+class BuildingBlock(models.TextChoices):
+    """The building blocks (Bausteine) of Kommunales Integrationsmanagement NRW."""
+
+    COORDINATION = "coordination", _("Strategic coordination (building block 1)")
+    CASE_MANAGEMENT = (
+        "case_management",
+        _("Case management across legal domains (building block 2)"),
+    )
+    FOREIGNERS_AUTHORITY = (
+        "foreigners_authority",
+        _("Foreigners' and naturalisation authority (building block 3)"),
+    )
+    OTHER = "other", _("Other funding")
+
+
+class StaffPost(TimeStampedModel):
+    """Staff posts in full-time equivalents (VZÄ) of one agency in one building block."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("provider")
+    )
+    building_block = models.CharField(
+        _("building block"), max_length=24, choices=BuildingBlock.choices
+    )
+    full_time_equivalents = models.DecimalField(
+        _("full-time equivalents"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    valid_from = models.DateField(_("from"))
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("staff post")
+        verbose_name_plural = _("staff posts")
+        indexes = [
+            models.Index(fields=["valid_from", "valid_until"], name="reports_post_valid_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.building_block} {self.full_time_equivalents}"
+
+
+class GovernanceMeeting(TimeStampedModel):
+    """A meeting of the steering group or of a working group."""
+
+    class Kind(models.TextChoices):
+        STEERING_GROUP = "steering_group", _("Steering group")
+        WORKING_GROUP = "working_group", _("Working group")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    held_on = models.DateField(_("held on"), db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    agencies = models.ManyToManyField(
+        "accounts.Agency", related_name="+", blank=True, verbose_name=_("agencies present")
+    )
+
+    class Meta:
+        verbose_name = _("steering meeting")
+        verbose_name_plural = _("steering meetings")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class CooperationAgreement(TimeStampedModel):
+    """A written agreement on how agencies work together (Kooperationsvereinbarung)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    agencies = models.ManyToManyField(
+        "accounts.Agency", related_name="+", verbose_name=_("partner agencies")
+    )
+    signed_on = models.DateField(_("signed on"), db_index=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        ordering = ["-signed_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    TAKEN_UP = "taken_up", _("taken up by the steering group")
+    RESOLVED = "resolved", _("resolved")
+
+
+class StructuralFinding(VersionedModel):
+    """The steering group's handling of a gap that case work revealed: a life domain in a
+    district (or the whole city) where needs found no suitable offer or offers had no room.
+
+    How many families it concerns is never stored here: it is counted, suppressed, each time.
+    """
+
+    domain = models.CharField(_("life domain"), max_length=16, choices=LifeDomain.choices)
+    district = models.CharField(
+        _("district"), max_length=32, choices=District.choices, blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    measure = models.TextField(_("measure decided"), blank=True, default="")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        GovernanceMeeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("meeting"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("structural finding")
+        verbose_name_plural = _("structural findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain", "district"], name="reports_finding_domain_district_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} {self.district or 'city'} {self.status}"
+
+
+class CommitteeReport(VersionedModel):
+    """A Berichtsvorlage for council committees, filled from the figures of its period.
+
+    The form fields are the municipal template's; ``sessions`` is the Beratungsfolge as a list
+    of ``{"date": "YYYY-MM-DD", "committee": str, "quality": str}``; ``sections`` the
+    Begründung and the Anlage's narrative as a list of ``{"key", "heading", "text"}``. Each
+    save also writes a :class:`CommitteeReportVersion` with the whole content.
+    """
+
+    class LabelStyle(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal template (Bericht, Drucks.-Nr.)")
+        COUNCIL_SYSTEM = (
+            "council_system",
+            _("Council information system (Vorlage-Art, Federführend, Beratungsfolge)"),
+        )
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        FINAL = "final", _("final")
+
+    period_from = models.DateField(_("period from"))
+    period_to = models.DateField(_("period until"))
+    district = models.CharField(
+        _("district"), max_length=32, choices=District.choices, blank=True, default=""
+    )
+    title = models.CharField(_("title"), max_length=300)
+    label_style = models.CharField(
+        _("labels"), max_length=16, choices=LabelStyle.choices, default=LabelStyle.MUNICIPAL
+    )
+    paper_type = models.CharField(_("kind of paper"), max_length=60, default="Bericht")
+    business_area = models.CharField(_("business area"), max_length=200, blank=True, default="")
+    department = models.CharField(_("department"), max_length=200, blank=True, default="")
+    handler_name = models.CharField(_("handled by"), max_length=200, blank=True, default="")
+    handler_phone = models.CharField(_("telephone"), max_length=40, blank=True, default="")
+    handler_fax = models.CharField(_("fax"), max_length=40, blank=True, default="")
+    handler_email = models.EmailField(_("e-mail"), blank=True, default="")
+    file_number = models.CharField(_("file number"), max_length=60, blank=True, default="")
+    report_date = models.DateField(_("date"), default=timezone.localdate)
+    reference = models.CharField(_("paper number"), max_length=40, blank=True, default="")
+    is_public = models.BooleanField(_("public"), default=True)
+    sessions = models.JSONField(_("sessions"), default=list, blank=True)
+    reason = models.TextField(_("reason for the paper"), blank=True, default="")
+    proposal = models.TextField(_("proposed resolution"), blank=True, default="")
+    signature = models.CharField(_("signature"), max_length=200, blank=True, default="")
+    sections = models.JSONField(_("text sections"), default=list, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("committee report")
+        verbose_name_plural = _("committee reports")
+        ordering = ["-report_date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommitteeReportVersion(models.Model):
+    """One saved state of a committee report, kept unchanged."""
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("committee report version")
+        verbose_name_plural = _("committee report versions")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reports_version_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"
