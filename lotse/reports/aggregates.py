@@ -42,6 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -637,7 +638,7 @@ class _Counter:
 
         def raw(period: Period) -> dict[str, int]:
             persons = self.persons_in_care(period.end).annotate(
-                first=Coalesce(F("nationalities__0"), Value(NOT_STATED), output_field=CharField())
+                first=Coalesce(KT("nationalities__0"), Value(NOT_STATED), output_field=CharField())
             )
             counts: dict[str, int] = {}
             for code, n in persons.values_list("first").annotate(n=Count("pk")).order_by():
