@@ -67,7 +67,7 @@ from .models import (
     StaffPost,
     StructuralFinding,
 )
-from .suppression import State, protect
+from .suppression import Protected, State, protect, recoverable
 from .tables import Column, Entry, Figures, Period, Row, Section, Table
 
 #: The label of a withheld or missing characteristic; always its own row.
@@ -263,7 +263,7 @@ class _Counter:
         columns = [count(period) for period in periods]
         codes = [code for code, _label in rows]
         grid = [[column.get(code, 0) for column in columns] for code in codes]
-        protected = protect(grid, k=self.k, row_totals=False, column_totals=totals)
+        protected = _protect(grid, k=self.k, row_totals=False, column_totals=totals)
         column_totals = None
         if totals and protected.column_totals is not None:
             column_totals = tuple(
@@ -307,7 +307,7 @@ class _Counter:
     ) -> Table:
         """A two-dimensional table with both margins, protected as one."""
         grid = [[counts.get((r, c), 0) for c, _l in columns] for r, _l in rows]
-        protected = protect(grid, k=self.k, row_totals=True, column_totals=True)
+        protected = _protect(grid, k=self.k, row_totals=True, column_totals=True)
         assert protected.row_totals is not None  # noqa: S101  # asked for
         assert protected.column_totals is not None  # noqa: S101
         assert protected.grand_total is not None  # noqa: S101
@@ -996,6 +996,23 @@ class _Counter:
             compare=True,
             chart="none",
         )
+
+
+def _protect(grid: list[list[int]], *, k: int, row_totals: bool, column_totals: bool) -> Protected:
+    """``protect``, and where a table cannot be protected (k−1 ones summing to a published
+    k−1: each "< k" is then exactly 1, whatever else is withheld) nothing of it is shown."""
+    protected = protect(grid, k=k, row_totals=row_totals, column_totals=column_totals)
+    if not recoverable(grid, protected, k=k):
+        return protected
+
+    rows = [sum(row) for row in grid]
+    columns = [sum(column) for column in zip(*grid, strict=True)] if grid else []
+    return Protected(
+        cells=tuple(tuple(State.SECONDARY if v else State.SHOWN for v in row) for row in grid),
+        row_totals=tuple(State.SECONDARY for _v in rows) if row_totals else None,
+        column_totals=tuple(State.SECONDARY for _v in columns) if column_totals else None,
+        grand_total=State.SECONDARY if row_totals and column_totals else None,
+    )
 
 
 def _entry(value: int, state: State) -> Entry:

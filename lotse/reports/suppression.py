@@ -9,7 +9,10 @@ cases. A small count can identify a family, so:
   published totals do not give a withheld entry back by subtraction;
 * an exact audit then asks an integer program, for every withheld entry,
   whether the published form admits another value than the true one, and
-  withholds more until none is determined.
+  withholds more until none is determined - except the few that no
+  suppression can save (``k - 1`` ones in a line whose total is ``k - 1``:
+  each "< k" is at least 1, so all are 1); :func:`recoverable` names them,
+  and the caller has to merge categories or leave the table out.
 
 The attacker's model of the audit: published entries are known, the lines
 (a row or column with its total, the margins with the grand total) add up,
@@ -73,7 +76,7 @@ class Protected:
 
 
 class Position(NamedTuple):
-    """One entry of a table; ``-1`` where an index does not apply."""
+    """One entry of a table (cell, row/column/grand total); ``-1`` where an index does not apply."""
 
     kind: str
     row: int
@@ -157,8 +160,9 @@ def protect(
 def recoverable(counts: Sequence[Sequence[int]], protected: Protected, *, k: int) -> list[Position]:
     """The withheld entries of ``protected`` whose value the published form determines.
 
-    Empty for every output of :func:`protect`; for checking a publication
-    composed some other way (and for the tests).
+    For an output of :func:`protect` only the entries no suppression can
+    save (see the module docstring), usually none; callers check it before
+    publishing. Also for a publication composed some other way.
     """
     grid = _grid(
         counts,

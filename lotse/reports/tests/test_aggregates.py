@@ -251,6 +251,18 @@ def test_small_cells_never_leave_the_face(agencies: Any, emil: User) -> None:
                         assert entry["value"] is None
 
 
+def test_a_table_that_cannot_be_protected_shows_nothing(agencies: Any, emil: User) -> None:
+    """One person of each sex: four "< 5" summing to a "< 5" total are each exactly 1."""
+    lead = member("kira", agencies.kim, Role.CASEWORKER)
+    for sex in (Sex.FEMALE, Sex.MALE, Sex.DIVERSE, Sex.UNSPECIFIED):
+        _write(Family(agencies.kim, "barmen", [sex], opened=START - timedelta(days=30)), lead)
+    table = _figures(emil).table("sex")
+    current = [row.entries[0] for row in table.rows]
+    assert table.column_totals is not None
+    assert all(entry.value is None for entry in [*current, table.column_totals[0]])
+    assert all(entry.state == State.SECONDARY for entry in current)
+
+
 def test_a_ratio_and_a_median_follow_the_suppression_of_their_count(
     agencies: Any, emil: User
 ) -> None:

@@ -290,7 +290,7 @@ def _all_withheld(counts: Sequence[Sequence[int]], *, k: int) -> dict[tuple[str,
     }
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(table=_tables(), k=st.integers(3, 6))
 def test_no_withheld_entry_of_one_report_can_be_recovered(table, k):
     counts, row_totals, column_totals = table
@@ -323,7 +323,7 @@ def test_no_withheld_entry_of_one_report_can_be_recovered(table, k):
     assert sorted(recoverable(counts, protected, k=k)) == sorted(determined)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     cells=st.lists(st.integers(0, 9), min_size=1, max_size=4),
     k=st.integers(3, 5),
