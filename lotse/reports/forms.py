@@ -104,6 +104,8 @@ class StaffPostForm(KernForm):
         min_value=0.01,
         max_value=999,
         decimal_places=2,
+        # "1,5" as German writes it, "1.5" as English does.
+        localize=True,
         help_text=_("For example 1.5 for one full-time and one half-time post."),
     )
     valid_from = forms.DateField(label=_("From"), widget=date_input())
