@@ -28,3 +28,11 @@ def start_of(day: date) -> datetime:
 def end_of(day: date) -> datetime:
     """The first moment after ``day`` (exclusive bound)."""
     return start_of(day + timedelta(days=1))
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +54,7 @@ from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.cases.models import Assessment, Case, ClosureReason, Goal, JournalEntry, UnmetNeed
+from lotse.core.dates import end_of, start_of, years_before
 from lotse.directory.domains import LifeDomain
 from lotse.people.choices import District, HouseholdRole, ResidenceKind, Sex
 from lotse.people.models import HouseholdMember, Person, ResidenceStatus
@@ -118,13 +119,7 @@ class PeriodError(ValueError):
 
 
 def same_period_a_year_earlier(period: Period) -> Period:
-    def back(day: date) -> date:
-        try:
-            return day.replace(year=day.year - 1)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year - 1, day=28)
-
-    return Period(back(period.start), back(period.end))
+    return Period(years_before(period.start, 1), years_before(period.end, 1))
 
 
 def check_period(start: date, end: date) -> Period:
@@ -180,14 +175,6 @@ def request_figures(
 
 
 # --- counting ---------------------------------------------------------------------------------
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def _labels(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
@@ -274,10 +261,7 @@ class _Counter:
             key=key,
             title=title,
             row_heading=row_heading,
-            columns=(
-                Column("current", periods[0].label()),
-                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
-            ),
+            columns=_compare_columns(periods),
             rows=tuple(
                 Row(
                     code,
@@ -403,7 +387,6 @@ class _Counter:
             note=_("as of %(date)s") % {"date": periods[0].label().split(" – ")[-1]},
         )
         # Cases per case-management post: a ratio shown only where its count is shown.
-        caseload_rows: list[Row] = []
         post_entries: list[Entry] = []
         case_entries: list[Entry] = []
         ratio_entries: list[Entry] = []
@@ -420,7 +403,7 @@ class _Counter:
             if state == State.SHOWN and posts_fte:
                 ratio_entries.append(Entry(round(Decimal(cases) / posts_fte, 1)))
             else:
-                ratio_entries.append(Entry(None, state if state != State.SHOWN else State.SHOWN))
+                ratio_entries.append(Entry(None, state))
         caseload_rows = [
             Row("posts", _("Case-management posts (full-time equivalents)"), tuple(post_entries)),
             Row("cases", _("Cases in care on the reference date"), tuple(case_entries)),
@@ -430,10 +413,7 @@ class _Counter:
             key="caseload",
             title=_("Cases per case-management post"),
             row_heading=_("Figure"),
-            columns=(
-                Column("current", periods[0].label()),
-                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
-            ),
+            columns=_compare_columns(periods),
             rows=tuple(caseload_rows),
             unit="ratio",
             k=self.k,
@@ -524,8 +504,8 @@ class _Counter:
 
         def count(period: Period) -> dict[str, int]:
             entries = self.owned(JournalEntry.objects.all()).filter(
-                occurred_at__gte=_start_of(period.start),
-                occurred_at__lt=_end_of(period.end),
+                occurred_at__gte=start_of(period.start),
+                occurred_at__lt=end_of(period.end),
                 kind__in=[code for code, _l in kinds],
             )
             return dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
@@ -702,7 +682,7 @@ class _Counter:
 
     def _referrals(self, period: Period) -> QuerySet[Referral]:
         referrals = Referral.objects.filter(
-            sent_at__gte=_start_of(period.start), sent_at__lt=_end_of(period.end)
+            sent_at__gte=start_of(period.start), sent_at__lt=end_of(period.end)
         )
         if self.scope.agency is not None:
             referrals = referrals.filter(
@@ -798,10 +778,7 @@ class _Counter:
             key=key,
             title=title,
             row_heading=_("Figure"),
-            columns=(
-                Column("current", periods[0].label()),
-                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
-            ),
+            columns=_compare_columns(periods),
             rows=(
                 Row("count", counted, tuple(count_entries)),
                 Row("median", _("Median in days"), tuple(median_entries)),
@@ -871,7 +848,7 @@ class _Counter:
     def _finding_counts(self, period: Period) -> dict[tuple[str, str], int]:
         """Needs marked "no suitable offer" and referrals declined for lack of capacity."""
         unmet = self.owned(UnmetNeed.objects.all()).filter(
-            created_at__gte=_start_of(period.start), created_at__lt=_end_of(period.end)
+            created_at__gte=start_of(period.start), created_at__lt=end_of(period.end)
         )
         counts: dict[tuple[str, str], int] = {}
         for domain, district, n in (
@@ -984,10 +961,7 @@ class _Counter:
             key="governance",
             title=_("Steering and cooperation"),
             row_heading=_("Figure"),
-            columns=(
-                Column("current", periods[0].label()),
-                Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
-            ),
+            columns=_compare_columns(periods),
             rows=tuple(
                 Row(code, label, (columns[0][i], columns[1][i]))
                 for i, (code, label) in enumerate(labels)
@@ -1015,6 +989,14 @@ def _protect(grid: list[list[int]], *, k: int, row_totals: bool, column_totals: 
     )
 
 
+def _compare_columns(periods: tuple[Period, Period]) -> tuple[Column, Column]:
+    """The period and the same period a year earlier, as every comparison table heads them."""
+    return (
+        Column("current", periods[0].label()),
+        Column("previous", _("%(period)s (year before)") % {"period": periods[1].label()}),
+    )
+
+
 def _entry(value: int, state: State) -> Entry:
     """A published entry: the value only when it is shown."""
     return Entry(value if state == State.SHOWN else None, state)
@@ -1024,12 +1006,7 @@ def _age_band(day: date) -> Any:
     """The age band on ``day`` from the birth date, else from the year of birth."""
 
     def born_after(years: int) -> Q:
-        cutoff = (
-            day.replace(year=day.year - years)
-            if not (day.month == 2 and day.day == 29)
-            else day.replace(year=day.year - years, day=28)
-        )
-        return Q(birth_date__gt=cutoff) | Q(
+        return Q(birth_date__gt=years_before(day, years)) | Q(
             birth_date__isnull=True, birth_year__gt=day.year - years
         )
 

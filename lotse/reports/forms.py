@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency
+from lotse.core.dates import years_before
 from lotse.core.forms import (
     KernForm,
     SafeModelChoiceField,
@@ -21,19 +22,10 @@ from lotse.people.choices import District
 from .models import BuildingBlock, FindingStatus, GovernanceMeeting
 
 
-def last_full_year(today: date | None = None) -> tuple[date, date]:
-    year = (today or timezone.localdate()).year - 1
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def last_twelve_months(today: date | None = None) -> tuple[date, date]:
     """The twelve months up to today: what "the last year" means on the figures page."""
     end = today or timezone.localdate()
-    try:
-        start = end.replace(year=end.year - 1) + timedelta(days=1)
-    except ValueError:  # 29 February
-        start = end.replace(year=end.year - 1, day=28) + timedelta(days=1)
-    return start, end
+    return years_before(end, 1) + timedelta(days=1), end
 
 
 class FiguresForm(KernForm):

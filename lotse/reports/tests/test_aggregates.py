@@ -22,6 +22,7 @@ from lotse.accounts.tests.factories import acting, member
 from lotse.audit.models import AuditEvent
 from lotse.cases.models import Case, ClosureReason, JournalEntry, Phase
 from lotse.consent.categories import DataCategory
+from lotse.core.dates import start_of
 from lotse.people.choices import HouseholdRole, Sex
 from lotse.people.tests.factories import HouseholdFactory, PersonFactory
 from lotse.reports import aggregates
@@ -74,7 +75,7 @@ def _write(family: Family, lead: User) -> Case:
                 case=case,
                 kind=kind,
                 text="Gespräch",
-                occurred_at=aggregates._start_of(family.opened + timedelta(days=1 + i)),
+                occurred_at=start_of(family.opened + timedelta(days=1 + i)),
             )
     return case
 
