@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_unmet_need'),
+        ("cases", "0009_unmet_need"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='journalentry',
-            name='kind',
-            field=models.CharField(choices=[('talk', 'Talk'), ('phone_call', 'Phone call'), ('home_visit', 'Home visit'), ('email', 'E-mail'), ('letter', 'Letter'), ('decision', 'Decision'), ('other', 'Other')], default='talk', max_length=12, verbose_name='kind'),
+            model_name="journalentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("talk", "Talk"),
+                    ("phone_call", "Phone call"),
+                    ("home_visit", "Home visit"),
+                    ("email", "E-mail"),
+                    ("letter", "Letter"),
+                    ("decision", "Decision"),
+                    ("other", "Other"),
+                ],
+                default="talk",
+                max_length=12,
+                verbose_name="kind",
+            ),
         ),
     ]
