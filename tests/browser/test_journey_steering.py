@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pypdf import PdfReader
 
 from .conftest import assert_accessible
