@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "ninja",
     "lotse.core",
@@ -79,6 +82,7 @@ INSTALLED_APPS = [
     "lotse.directory",
     "lotse.cases",
     "lotse.referrals",
+    "lotse.scheduling",
     "lotse.privacy",
     "lotse.reports",
     "lotse.api",
@@ -99,8 +103,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user as verified by a second factor (``request.user.is_verified()``).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "lotse.accounts.middleware.MembershipMiddleware",
+    # After the membership: a login still missing its second factor reaches nothing but the
+    # code or enrolment page (and is no login at all for the API).
+    "lotse.accounts.middleware.SecondFactorMiddleware",
     "lotse.core.middleware.RefuseUnstorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,7 +172,8 @@ LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; the request's user also says what the second factor needs.
+    "lotse.accounts.backends.LotseModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -193,6 +203,38 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# The second step's wrong codes count as failures too; axes keeps no submitted code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# --- second factor (django-otp: TOTP apps and one-time recovery codes) ------------------------
+# Whoever has enrolled an authenticator app needs its code at every login, whatever the role.
+# Members of the roles below must have one: at their first login they are led through the
+# enrolment and reach nothing else before. Production: every role that reads case content, the
+# DPO and the administrators. Development (``make demo``): the DPO and the system administrator
+# only, whose demo accounts come enrolled, so that trying Lotse as a caseworker stays quick.
+# Tests: none — the cast logs in with ``force_login``; the two-factor tests switch it on.
+# ``LOTSE_2FA_REQUIRED_ROLES=none`` requires it of no role.
+_ROLE_CODES = ("caseworker", "team_lead", "coordinator", "dpo", "agency_admin", "system_admin")
+_TWO_FACTOR_DEFAULT_ROLES = {
+    "production": ["caseworker", "team_lead", "dpo", "agency_admin", "system_admin"],
+    "development": ["dpo", "system_admin"],
+    "test": [],
+}[LOTSE_ENV]
+_two_factor_roles = env_list("2FA_REQUIRED_ROLES", _TWO_FACTOR_DEFAULT_ROLES)
+if _two_factor_roles == ["none"]:
+    _two_factor_roles = []
+_unknown_roles = sorted(set(_two_factor_roles) - set(_ROLE_CODES))
+if _unknown_roles:
+    raise ConfigurationError(
+        f"LOTSE_2FA_REQUIRED_ROLES names unknown roles {', '.join(_unknown_roles)}; "
+        f"known are {', '.join(_ROLE_CODES)} (or 'none')."
+    )
+TWO_FACTOR_REQUIRED_ROLES = tuple(_two_factor_roles)
+# The name authenticator apps show beside the account (one per installation, e.g. the city).
+OTP_TOTP_ISSUER = env_str("2FA_ISSUER", "Lotse")
+# django-otp's own brake per device (1, 2, 4, … seconds after each wrong code), beside axes.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Idle timeout: every request renews the session; after SESSION_IDLE_MINUTES without one it ends.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
@@ -339,6 +381,24 @@ LOGGING = {
 # Days a receiving agency has to answer a referral before it is overdue (and shown to its team
 # lead), and after which an unanswered referral expires.
 REFERRAL_ANSWER_DAYS = env_int("REFERRAL_ANSWER_DAYS", 7, minimum=1)
+
+# --- daily work -----------------------------------------------------------------------------------
+# The address Lotse is reached at: links in calendar feeds and reminder e-mails point there.
+BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+# Reminder e-mails (opt-in daily digest: counts and a link, no names). Without LOTSE_EMAIL_HOST
+# they are written to the console (development) — production needs an SMTP relay.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "lotse@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
 # Figures for the steering group: cells below this count are withheld ("< 5"); never below 3.
 REPORT_MIN_CELL_SIZE = env_int("REPORT_MIN_CELL_SIZE", 5, minimum=3)
 REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30, minimum=1)

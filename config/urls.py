@@ -21,6 +21,7 @@ urlpatterns = [
     path("directory/", include("lotse.directory.urls")),
     path("referrals/", include("lotse.referrals.urls")),
     path("steering/", include("lotse.reports.urls")),
+    path("", include("lotse.scheduling.urls")),
     path("angebote/", include("lotse.directory.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.health, name="health"),

@@ -472,6 +472,46 @@ class World:
         )
 
     @cached_property
+    def task(self) -> Any:
+        """A task of the owning agency about the person. Tasks never leave their agency: in
+        every foreign case — consent and legal basis included — the acting agency gets 404."""
+        from lotse.scheduling.services import task_create
+
+        return task_create(
+            membership=acting(self.author),
+            actor=self.author,
+            subject=self.person,
+            case=self.case,
+            title="Anerkennungsbescheid anfordern",
+            due_on=timezone.localdate(),
+        )
+
+    @cached_property
+    def appointment(self) -> Any:
+        """An appointment of the owning agency with the person, about work; in the foreign
+        cases the acting agency takes part (it sees the appointment under the person's
+        basis for work — not at all in the no-basis case)."""
+        from datetime import datetime, time, timedelta
+
+        from lotse.scheduling.services import AppointmentData, appointment_create
+
+        start = timezone.make_aware(datetime.combine(timezone.localdate(), time(9, 0)))
+        return appointment_create(
+            membership=acting(self.author),
+            actor=self.author,
+            subject=self.person,
+            case=self.case,
+            data=AppointmentData(
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                purpose="Bewerbungsunterlagen durchgehen",
+                place="Neumarkt 10",
+                category=DataCategory.WORK,
+                agencies=[self.agency] if self.foreign else [],
+            ),
+        )
+
+    @cached_property
     def assignment(self) -> CaseAssignment:
         """A caseworker of the acting agency assigned to the case as a team member."""
         return CaseAssignment.objects.create(

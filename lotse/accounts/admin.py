@@ -8,17 +8,21 @@ rolled back with it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, TypeVar
 
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models, router, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.audit.models import AuditAction
 
@@ -30,7 +34,15 @@ from .services import (
     admin_object_save,
     admin_objects_delete,
     api_tokens_revoke,
+    second_factors_reset,
 )
+
+# django-otp registers its devices in the admin, where they could be edited without an audit
+# event and the recovery codes read in clear. Devices are set up by their owner and only ever
+# reset here, with the audited action on the users.
+for _model in (TOTPDevice, StaticDevice):
+    with contextlib.suppress(NotRegistered):
+        admin.site.unregister(_model)
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -90,7 +102,45 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin[User], DjangoUserAdmin[User]):
     inlines = [MembershipInline]
-    list_display = ["username", "first_name", "last_name", "is_active", "is_staff"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "has_second_factor",
+    ]
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            )
+        )
+
+    @admin.display(boolean=True, description=_("second factor"))
+    def has_second_factor(self, obj: User) -> bool:
+        return bool(getattr(obj, "_has_app", False))
+
+    @admin.action(permissions=["change"], description=_("Reset the second factor"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # For a lost phone: the app and the recovery codes go; whose role needs a second factor
+        # sets it up again at the next request. One audit event per user, all or nothing.
+        count = second_factors_reset(users=queryset, actor=current_user(request))
+        self.message_user(
+            request,
+            ngettext(
+                "Second factor reset for %(count)d user; they set it up again at their next login.",
+                "Second factor reset for %(count)d users; they set it up again at their next "
+                "login.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,11 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
 
 from .models import Agency, ApiToken, Membership, User, hash_api_token
+from .two_factor import RECOVERY_CODE_COUNT, normalise_code
 
 TOKEN_PREFIX = "lotse_"  # noqa: S105 - a marker, not a secret
 
@@ -200,3 +205,139 @@ def api_tokens_revoke(*, tokens: Iterable[ApiToken], actor: User) -> int:
             api_token_revoke(token=token, actor=actor)
             revoked += 1
     return revoked
+
+
+# --- Second factor -------------------------------------------------------------------------------
+#
+# Authenticator apps (TOTP) and one-time recovery codes, kept by django-otp. Who needs them and
+# the login in two steps are in ``two_factor``; these are the writes.
+
+TOTP_DEVICE_NAME = "Authenticator-App"
+RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+def _acting_agency(user: User) -> Agency | None:
+    membership = user.primary_membership()
+    return membership.agency if membership else None
+
+
+def _recovery_codes_replace(*, user: User) -> list[str]:
+    """Ten new one-time codes; the old ones stop working. The device itself stays, so that a
+    session verified with a recovery code stays verified."""
+    devices = list(StaticDevice.objects.filter(user=user).order_by("pk"))
+    if devices:
+        device = devices[0]
+        StaticDevice.objects.filter(pk__in=[d.pk for d in devices[1:]]).delete()
+        device.token_set.all().delete()
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+    else:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes: set[str] = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    ordered = sorted(codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in ordered)
+    return ordered
+
+
+@transaction.atomic
+def second_factor_enrol(*, user: User, key_hex: str, code: str) -> Enrolment | None:
+    """Set up the app whose secret is ``key_hex`` if ``code`` is its current code; else None.
+
+    An app set up before is replaced (a new phone), and ten new recovery codes replace the old.
+    The confirming code cannot be used again for a login (django-otp's ``last_t``).
+    """
+    code = normalise_code(code)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = TOTP(bytes.fromhex(key_hex), 30, 0, 6, 0)
+    totp.time = time.time()
+    if not totp.verify(int(code), tolerance=1):
+        return None
+    replaced = TOTPDevice.objects.filter(user=user).count()
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(
+        user=user, name=TOTP_DEVICE_NAME, key=key_hex, confirmed=True, last_t=totp.t()
+    )
+    codes = _recovery_codes_replace(user=user)
+    record(
+        action=AuditAction.SECOND_FACTOR_ENROLLED,
+        actor=user,
+        agency=_acting_agency(user),
+        target=user,
+        detail={"device": "totp", "replaced": replaced, "recovery_codes": len(codes)},
+    )
+    return Enrolment(device=device, recovery_codes=codes)
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """New recovery codes for a user with an app; the old codes stop working."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValueError("Recovery codes need an authenticator app set up first.")
+    codes = _recovery_codes_replace(user=user)
+    record(
+        action=AuditAction.RECOVERY_CODES_GENERATED,
+        actor=user,
+        agency=_acting_agency(user),
+        target=user,
+        detail={"recovery_codes": len(codes)},
+    )
+    return codes
+
+
+def second_factor_verify(*, user: User, code: str) -> Any | None:
+    """The device that accepts ``code`` (an app's code or an unused recovery code), or None.
+
+    Six digits go to the app, anything else to the recovery codes, so that a mistyped app code
+    does not slow down the recovery codes (django-otp brakes each device after wrong codes). A
+    recovery code is deleted as it is used. Wrong codes are counted by the caller (axes).
+    """
+    code = normalise_code(code)
+    if not code or len(code) > 16:
+        return None
+    model: Any = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.filter(user=user, confirmed=True).select_for_update():
+            if device.verify_token(code):
+                return device
+    return None
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, actor: User) -> int:
+    """Remove the user's app and recovery codes (lost phone); returns how many devices went.
+
+    Their sessions lose the verification with the device; a member of a role that needs a
+    second factor is led through the enrolment again at the next request.
+    """
+    removed: int = TOTPDevice.objects.filter(user=user).count()
+    removed += StaticDevice.objects.filter(user=user).count()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    record(
+        action=AuditAction.SECOND_FACTOR_RESET,
+        actor=actor,
+        agency=_acting_agency(actor),
+        target=user,
+        detail={"devices": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def second_factors_reset(*, users: Iterable[User], actor: User) -> int:
+    """Reset each user's second factor (each audited); returns how many users were reset."""
+    count = 0
+    for user in users:
+        second_factor_reset(user=user, actor=actor)
+        count += 1
+    return count

@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 
+from .two_factor import SECOND_STEP_SENDER
+
 
 def _agency_of(user: Any) -> Any:
     membership = user.primary_membership() if user is not None else None
@@ -20,7 +22,10 @@ def _agency_of(user: Any) -> Any:
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    record(action=AuditAction.LOGIN_SUCCEEDED, actor=user, agency=_agency_of(user))
+    # The code step says which second factor completed the login (an app or a recovery code).
+    factor = getattr(request, "lotse_second_factor", None)
+    detail = {"second_factor": factor} if factor else None
+    record(action=AuditAction.LOGIN_SUCCEEDED, actor=user, agency=_agency_of(user), detail=detail)
 
 
 @receiver(user_logged_out)
@@ -35,4 +40,11 @@ def audit_login_failure(sender: Any, credentials: dict[str, Any], **kwargs: Any)
     # name field must not end up in the trail.
     username = credentials.get("username") or ""
     user = get_user_model()._default_manager.filter(username=username).first()
-    record(action=AuditAction.LOGIN_FAILED, actor=user, agency=_agency_of(user))
+    # A wrong code after the right password says more than a wrong password: someone may
+    # know it. The DPO sees the two apart.
+    action = (
+        AuditAction.SECOND_FACTOR_FAILED
+        if sender == SECOND_STEP_SENDER
+        else AuditAction.LOGIN_FAILED
+    )
+    record(action=action, actor=user, agency=_agency_of(user))

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from . import accounts, cases, consent, directory, people, referrals, reports
+from . import accounts, cases, consent, directory, people, referrals, reports, scheduling
 from .auth import BearerTokenAuth, LotseSessionAuth
 
 api = NinjaAPI(
@@ -27,6 +27,7 @@ api.add_router("/", cases.router)
 api.add_router("/", directory.router)
 api.add_router("/", referrals.router)
 api.add_router("/", reports.router)
+api.add_router("/", scheduling.router)
 
 
 @api.exception_handler(AuthenticationError)

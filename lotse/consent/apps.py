@@ -20,9 +20,13 @@ class ConsentConfig(AppConfig):
         from django.conf import settings
         from django.core import checks
 
+        from lotse.accounts.start import register_start_panel
+
         from .checks import check_compartments
+        from .start import start_dpo
 
         checks.register(check_compartments)
+        register_start_panel(start_dpo)
 
         # Production has no demo contact: say at start-up when the form would lack one.
         if getattr(settings, "IS_PRODUCTION", False):

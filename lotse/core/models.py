@@ -39,15 +39,24 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
     def save_versioned(self, *, expected_version: int, update_fields: list[str]) -> None:
-        model = type(self)
-        values: dict[str, Any] = {name: getattr(self, name) for name in update_fields}
-        now = timezone.now()
-        updated = model._default_manager.filter(pk=self.pk, version=expected_version).update(
-            **values, version=expected_version + 1, updated_at=now
-        )
-        if updated != 1:
-            current = model._default_manager.get(pk=self.pk)
-            changed = [name for name in update_fields if getattr(current, name) != values[name]]
-            raise StaleEditError(current=current, changed_fields=changed)
-        self.version = expected_version + 1
-        self.updated_at = now
+        save_versioned(self, expected_version=expected_version, update_fields=update_fields)
+
+
+def save_versioned(
+    instance: models.Model, *, expected_version: int, update_fields: list[str]
+) -> None:
+    """Write ``update_fields`` of ``instance`` only if its row still has ``expected_version``;
+    bump the version, or raise :class:`StaleEditError` naming what changed meanwhile. For
+    models that cannot inherit :class:`VersionedModel` (compartmented items)."""
+    model = type(instance)
+    values: dict[str, Any] = {name: getattr(instance, name) for name in update_fields}
+    now = timezone.now()
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        **values, version=expected_version + 1, updated_at=now
+    )
+    if updated != 1:
+        current = model._default_manager.get(pk=instance.pk)
+        changed = [name for name in update_fields if getattr(current, name) != values[name]]
+        raise StaleEditError(current=current, changed_fields=changed)
+    instance.version = expected_version + 1  # type: ignore[attr-defined]
+    instance.updated_at = now  # type: ignore[attr-defined]

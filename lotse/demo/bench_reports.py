@@ -8,7 +8,6 @@ has work to do: stock on a reference date, flows in a period, the same a year ea
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -17,10 +16,11 @@ from django.utils import timezone
 
 from lotse.accounts.models import Agency, Membership, User
 from lotse.accounts.roles import Role
-from lotse.cases.models import Case, ClosureReason, Phase
+from lotse.cases.models import Case
 from lotse.people.models import Household
 
 from .bench import BenchRow, measure, query_count, row
+from .steering import case_course
 
 #: Marks the bench's steering cases (interpreter language no real case uses).
 STEERING_MARK = "zxx"
@@ -28,7 +28,8 @@ BATCH = 2000
 
 
 def seed_steering_cases(*, count: int, seed: int = 8) -> int:
-    """``count`` cases on households without a case, opened over three years, 40% closed."""
+    """``count`` cases on households without a case, opened over three years, most of the
+    older ones closed (``steering.case_course``)."""
     have = Case.objects.filter(interpreter_language=STEERING_MARK).count()
     if have >= count:
         return have
@@ -41,23 +42,20 @@ def seed_steering_cases(*, count: int, seed: int = 8) -> int:
         .values_list("pk", flat=True)[: count - have]
     )
     today = timezone.localdate()
-    reasons = list(ClosureReason.values)
     cases = []
     for pk in households:
-        opened = today - timedelta(days=rng.randint(0, 3 * 365))
-        closed = opened + timedelta(days=rng.randint(30, 500)) if rng.random() < 0.4 else None
-        if closed is not None and closed > today:
-            closed = None
+        # The course of the demo's statistical caseload, over three years.
+        course = case_course(rng, today, days_back=3 * 365)
         cases.append(
             Case(
                 household_id=pk,
                 lead_agency=rng.choice(agencies),
                 lead_user=user,
                 opened_by=user,
-                opened_on=opened,
-                phase=Phase.CLOSED if closed else rng.choice(["assessment", "implementation"]),
-                closed_on=closed,
-                closure_reason=rng.choice(reasons) if closed else "",
+                opened_on=course.opened,
+                phase=course.phase,
+                closed_on=course.closed,
+                closure_reason=course.reason,
                 interpreter_language=STEERING_MARK,
             )
         )

@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lotse.accounts.models import Agency, Membership, User
@@ -1566,6 +1567,12 @@ def _pick(story: Story, profiles: list[Profile], used: set[int], today: date) ->
         if score > best_score:
             best, best_score = profile, score
     return best
+
+
+def story_cases() -> QuerySet[Case]:
+    """The story cases: those led by an agency of the demo city. (The statistical caseload,
+    ``lotse.demo.steering``, is led by agencies of its own.)"""
+    return Case.objects.filter(lead_agency__code__in=[spec.code for spec in AGENCIES])
 
 
 def load_story_cases(*, seed: int, stories: Sequence[Story] = STORIES) -> int:

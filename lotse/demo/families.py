@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -66,6 +66,8 @@ from lotse.people.search import name_key_values
 from .city import ACCOUNTS
 
 Progress = Callable[[str, int, int], None]
+
+T = TypeVar("T")
 
 PROGRESS_EVERY = 1000
 
@@ -712,22 +714,22 @@ class FamilySpec:
     registered_elsewhere: tuple[str, PersonSpec] | None = None
 
 
-class _Weighted:
+class Weighted(Generic[T]):
     """A weighted choice with precomputed cumulative weights: one ``random()`` per draw."""
 
-    def __init__(self, items: Sequence[tuple[str, float]]) -> None:
+    def __init__(self, items: Sequence[tuple[T, float]]) -> None:
         self.values = [value for value, _ in items]
         self.cumulative = list(accumulate(weight for _, weight in items))
 
-    def pick(self, rng: random.Random) -> str:
+    def pick(self, rng: random.Random) -> T:
         return rng.choices(self.values, cum_weights=self.cumulative)[0]
 
 
-_ORIGIN_PICK = _Weighted([(o.country, o.weight) for o in ORIGINS])
+_ORIGIN_PICK = Weighted([(o.country, o.weight) for o in ORIGINS])
 _ORIGIN_BY_COUNTRY = {o.country: o for o in ORIGINS}
-_DISTRICT_PICK = _Weighted(DISTRICT_WEIGHTS)
-_STRUCTURE_PICK = {o.country: _Weighted(o.structures) for o in ORIGINS}
-_LANGUAGE_PICK = {o.country: _Weighted(o.first_languages) for o in ORIGINS}
+_DISTRICT_PICK = Weighted(DISTRICT_WEIGHTS)
+_STRUCTURE_PICK = {o.country: Weighted(o.structures) for o in ORIGINS}
+_LANGUAGE_PICK = {o.country: Weighted(o.first_languages) for o in ORIGINS}
 
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -735,7 +737,7 @@ _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 class _Ids:
     """Deterministic public IDs from their own random stream, never repeated."""
 
-    def __init__(self, seed: int, taken: set[str] | None = None) -> None:
+    def __init__(self, seed: int | str, taken: set[str] | None = None) -> None:
         self.rng = random.Random(f"lotse-demo-ids-{seed}")
         self.taken: set[str] = set(taken or ())
 
@@ -765,10 +767,13 @@ def _days(rng: random.Random, low: int, high: int) -> timedelta:
 
 
 class _FamilyBuilder:
-    def __init__(self, rng: random.Random, ids: _Ids, today: date) -> None:
+    def __init__(
+        self, rng: random.Random, ids: _Ids, today: date, origins: Weighted[str] = _ORIGIN_PICK
+    ) -> None:
         self.rng = rng
         self.ids = ids
         self.today = today
+        self.origins = origins
 
     # --- one person -----------------------------------------------------------------------
 
@@ -1120,7 +1125,7 @@ class _FamilyBuilder:
 
     def family(self) -> FamilySpec:
         rng, today = self.rng, self.today
-        origin = _ORIGIN_BY_COUNTRY[_ORIGIN_PICK.pick(rng)]
+        origin = _ORIGIN_BY_COUNTRY[self.origins.pick(rng)]
         structure = _STRUCTURE_PICK[origin.country].pick(rng)
         district = _DISTRICT_PICK.pick(rng)
         street, postcode = rng.choice(STREETS[district])
@@ -1292,13 +1297,13 @@ class _FamilyBuilder:
             weights["ja"] += 12
         if structure == SINGLE and self.today.year - members[0].birth_date.year < 27:
             weights["dia"] += 8
-        return _Weighted(list(weights.items())).pick(self.rng)
+        return Weighted(list(weights.items())).pick(self.rng)
 
     def registered_elsewhere(self, origin: Origin, family: FamilySpec) -> tuple[str, PersonSpec]:
         rng = self.rng
         head = family.members[0]
         others = [(code, w) for code, w in AGENCY_WEIGHTS if code != family.agency_code]
-        agency_code = _Weighted(others).pick(rng)
+        agency_code = Weighted(others).pick(rng)
         spellings = [*head.aliases, head.full_name]
         full = rng.choice(spellings)
         if "," in full:
@@ -1349,11 +1354,23 @@ def _regimes(statuses: Sequence[StatusSpec]) -> list[str]:
 
 
 def generate_families(
-    count: int, *, seed: int, today: date | None = None, taken_ids: set[str] | None = None
+    count: int,
+    *,
+    seed: int | str,
+    today: date | None = None,
+    taken_ids: set[str] | None = None,
+    origins: Sequence[tuple[str, float]] | None = None,
 ) -> Iterator[FamilySpec]:
-    """``count`` families; the same seed and day always give the same families."""
+    """``count`` families; the same seed and day always give the same families.
+
+    ``origins`` weighs the countries of :data:`ORIGINS` otherwise than a city's population
+    does (the steering caseload, ``lotse.demo.steering``, is a KIM clientele, not the city's).
+    """
     builder = _FamilyBuilder(
-        random.Random(seed), _Ids(seed, taken_ids), today or timezone.localdate()
+        random.Random(seed),
+        _Ids(seed, taken_ids),
+        today or timezone.localdate(),
+        Weighted(origins) if origins is not None else _ORIGIN_PICK,
     )
     for _ in range(count):
         yield builder.family()
@@ -1587,6 +1604,22 @@ class _Writer:
         self.name_keys += len(keys)
         self.statuses += len(statuses) + len(turning)
         self.transitions += len(turning)
+
+
+def write_families(
+    families: Sequence[FamilySpec],
+    *,
+    agencies: dict[str, Agency],
+    users: dict[str, User],
+    today: date,
+) -> int:
+    """Write families generated elsewhere as :func:`load_families` writes its own; the number
+    of persons written. Each family's ``agency_code`` (and that of a second registration) must
+    be a key of ``agencies``; ``users`` names who registered them, by the same codes."""
+    writer = _Writer(agencies, users, today)
+    for start in range(0, len(families), PROGRESS_EVERY):
+        writer.write(list(families[start : start + PROGRESS_EVERY]))
+    return writer.persons
 
 
 def load_families(

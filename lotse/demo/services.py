@@ -14,9 +14,12 @@ from lotse.consent.models import LegalBasis
 
 from .cases import load_story_cases
 from .city import ACCOUNTS, AGENCIES, DEMO_PASSWORD, LEGAL_BASES, TEAMS
+from .daily import load_daily_work
 from .families import load_families
 from .offers import seed_demo_offers
 from .referrals import load_demo_referrals
+from .steering import load_steering_caseload
+from .twofactor import demo_second_factor_ensure
 
 Progress = Callable[[str, int, int], None]
 
@@ -29,6 +32,7 @@ class SeedResult:
     persons_created: int = 0
     seconds_families: float = 0.0
     cases_created: int = 0
+    steering_cases_created: int = 0
 
 
 def demo_families_exist() -> bool:
@@ -45,6 +49,13 @@ def demo_cases_exist() -> bool:
     ).exists()
 
 
+def demo_steering_exists() -> bool:
+    """Whether the statistical caseload was written before (recorded in the audit trail)."""
+    return AuditEvent.objects.filter(
+        action=AuditAction.DEMO_SEEDED, detail__has_key="steering"
+    ).exists()
+
+
 @transaction.atomic
 def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None) -> SeedResult:
     """Create the demo city once; running it again changes nothing that exists.
@@ -52,7 +63,8 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
     ``families`` and ``seed`` drive the synthetic families (lotse.demo.families); the same seed
     always gives the same city. Families are loaded once: if demo families exist, none are added.
     The story cases (lotse.demo.cases) are written once, on households of those families; a
-    missing work phone or team of a demo account is filled in.
+    missing work phone or team of a demo account is filled in. With families, the statistical
+    caseload for the steering figures (lotse.demo.steering) is written once, too.
     """
     agencies_created = 0
     agencies: dict[str, Agency] = {}
@@ -106,6 +118,7 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
             missing["team"] = team
         if missing:
             Membership.objects.filter(pk=membership.pk).update(**missing)
+        demo_second_factor_ensure(user)  # dsb and admin: an app with a published demo secret
     if progress is not None:
         progress("accounts", len(ACCOUNTS), len(ACCOUNTS))
 
@@ -132,7 +145,17 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         progress("offers", offers_created, offers_created)
     if progress is not None and referrals_created:
         progress("referrals", referrals_created, referrals_created)
-    if agencies_created or users_created or loaded is not None or cases_created:
+    # kim's appointments and tasks on the story cases, then the deadline run (once).
+    daily_created = load_daily_work() if cases_created or demo_cases_exist() else 0
+    if progress is not None and daily_created:
+        progress("daily work", daily_created, daily_created)
+    # After the story referrals: those are written only while no referral exists at all.
+    steering_created = 0
+    if families > 0 and not demo_steering_exists():
+        steering_created = load_steering_caseload(seed=seed)
+        if progress is not None and steering_created:
+            progress("steering", steering_created, steering_created)
+    if agencies_created or users_created or loaded is not None or cases_created or steering_created:
         detail: dict[str, int] = {
             "agencies": agencies_created,
             "users": users_created,
@@ -140,6 +163,8 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         }
         if cases_created:
             detail["cases"] = cases_created
+        if steering_created:
+            detail["steering"] = steering_created
         if loaded is not None:
             # One event for the bulk demo data: it holds no person, so nothing to record per row.
             detail |= {
@@ -156,4 +181,5 @@ def demo_city_seed(*, families: int, seed: int, progress: Progress | None = None
         persons_created=loaded.persons if loaded else 0,
         seconds_families=loaded.seconds if loaded else 0.0,
         cases_created=cases_created,
+        steering_cases_created=steering_created,
     )

@@ -6,8 +6,10 @@ LOTSE_REQUIRE_BROWSER=1 so that a missing browser fails the run instead.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -81,3 +83,44 @@ def assert_accessible(page: Any) -> None:
         if v.get("impact") in {"serious", "critical"}
     ]
     assert not serious, f"Accessibility violations on {page.url}:\n" + "\n".join(serious)
+
+
+# --- logging in, with the second step where the account has an app --------------------------
+
+#: The last time step whose code was used per secret: a code logs in once, so a second login
+#: within the same 30 seconds waits for the next one.
+_USED_STEP: dict[str, int] = {}
+
+
+def totp_code(secret_base32: str) -> str:
+    """The current code of an authenticator app set up with ``secret_base32`` (not one used
+    before by this helper: it waits for the next period if need be)."""
+    from django_otp.oath import hotp
+
+    step = int(time.time()) // 30
+    if _USED_STEP.get(secret_base32, -1) >= step:
+        time.sleep(30 - time.time() % 30 + 0.5)
+        step = int(time.time()) // 30
+    _USED_STEP[secret_base32] = step
+    key = base64.b32decode(secret_base32.replace(" ", "").upper())
+    return f"{hotp(key, step):06d}"
+
+
+def log_in(
+    page: Any, base_url: str, username: str, password: str | None = None, secret: str = ""
+) -> None:
+    """Log in through the login page; for an account with an app (the demo's ``dsb`` and
+    ``admin``, or ``secret`` given) also through the code step, with the code computed."""
+    from lotse.demo.city import DEMO_PASSWORD
+    from lotse.demo.twofactor import DEMO_TOTP_SECRETS
+
+    page.goto(base_url + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password or DEMO_PASSWORD)
+    page.locator("form:has(#id_username) button[type=submit]").click()
+    page.wait_for_load_state()
+    secret = secret or DEMO_TOTP_SECRETS.get(username, "")
+    if secret and page.url.startswith(base_url + "/accounts/login/code/"):
+        page.locator("input[name=code]").fill(totp_code(secret))
+        page.get_by_test_id("code-submit").click()
+        page.wait_for_load_state()

@@ -22,6 +22,28 @@ PAGES: dict[str, Row] = {
     "accounts:logout": page(
         "accounts:logout", method="POST", expect=expect(ok=302, roles=ROLES, anonymous=302)
     ),
+    # Without a pending login (the password step) there is no code to ask for: visitors go to
+    # the login, logged-in users whose login is complete to their start page.
+    "accounts:login_code": page(
+        "accounts:login_code",
+        expect=expect(roles=(), denied=302, anonymous=302),
+        note="the code step itself is tested in test_two_factor",
+    ),
+    "accounts:two_factor": page("accounts:two_factor", expect=expect(roles=ROLES)),
+    "accounts:two_factor_enrol": page("accounts:two_factor_enrol", expect=expect(roles=ROLES)),
+    "accounts:two_factor_enrol POST": page(
+        "accounts:two_factor_enrol",
+        method="POST",
+        expect=expect(roles=ROLES),
+        data=lambda world: {"code": "000000"},
+        note="a wrong code: the page again, with the error",
+    ),
+    "accounts:two_factor_recovery_codes": page(
+        "accounts:two_factor_recovery_codes",
+        method="POST",
+        expect=expect(ok=302, roles=ROLES, anonymous=302),
+        note="without an app there are no recovery codes: sent to set one up",
+    ),
     "accounts:switch_membership": page(
         "accounts:switch_membership",
         method="POST",

@@ -21,7 +21,7 @@ from lotse.accounts.models import Agency
 from lotse.cases.models import Assessment, Case, LifeDomain
 from lotse.demo import offers as demo
 from lotse.demo.bench_directory import BENCH_MARK, seed_bench_offers
-from lotse.demo.cases import STORIES
+from lotse.demo.cases import STORIES, story_cases
 from lotse.demo.city import AGENCIES
 from lotse.demo.services import demo_city_seed
 from lotse.directory.models import (
@@ -222,7 +222,7 @@ def _fitting(assessment: Assessment, case: Case) -> list[Offer]:
 
 
 def _story_cases() -> dict[str, Case]:
-    cases = list(Case.objects.select_related("household").order_by("pk"))
+    cases = list(story_cases().select_related("household").order_by("pk"))
     assert len(cases) == len(STORIES)  # the default demo city finds a family for every story
     return {story.key: case for story, case in zip(STORIES, cases, strict=True)}
 

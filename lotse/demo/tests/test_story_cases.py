@@ -33,7 +33,7 @@ from lotse.cases.services import TRANSITIONS, case_coverage_gaps
 from lotse.consent import policy
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose
-from lotse.demo.cases import STORIES
+from lotse.demo.cases import STORIES, story_cases
 from lotse.demo.city import ACCOUNTS
 from lotse.demo.services import demo_city_seed
 from lotse.people.models import HouseholdMember
@@ -66,8 +66,8 @@ def visible(username: str, model: type[Model], cases: list[Case]) -> int:
 
 
 def test_every_story_found_a_family_and_every_phase_occurs() -> None:
-    assert Case.objects.count() == len(STORIES)
-    phases = Counter(Case.objects.values_list("phase", flat=True))
+    assert story_cases().count() == len(STORIES)
+    phases = Counter(story_cases().values_list("phase", flat=True))
     assert set(phases) == set(Phase.values)
     for case in Case.objects.filter(phase=Phase.CLOSED):
         assert case.closure_reason
@@ -95,7 +95,7 @@ def test_the_phase_history_leads_to_the_phase_and_one_case_was_reopened() -> Non
 def test_every_case_beyond_intake_is_covered_and_the_intake_case_shows_its_gaps() -> None:
     for case in Case.objects.exclude(phase=Phase.INTAKE):
         assert case_coverage_gaps(case) == [], case.household_id
-    intake = Case.objects.get(phase=Phase.INTAKE)
+    intake = story_cases().get(phase=Phase.INTAKE)
     gaps = case_coverage_gaps(intake)
     assert gaps
     assert {gap.reason for gap in gaps} == {"consent"}

@@ -43,8 +43,9 @@ def client_for(client_for: Any) -> Any:
 
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
-# 28: with the journal panel and the case panel (households, their cases, those to open).
-PERSON_PAGE_QUERIES = 28 + chain_lock_queries()
+# 28: with the journal panel and the case panel (households, their cases, those to open);
+# 30 with daily work's panel (the person's open tasks, their coming appointments).
+PERSON_PAGE_QUERIES = 30 + chain_lock_queries()
 SEARCH_PAGE_QUERIES = (
     16 + chain_lock_queries()
 )  # candidates, ranked names, full rows, persons shown

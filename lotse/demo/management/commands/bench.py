@@ -17,6 +17,7 @@ from lotse.demo.bench_people import (
     search_recall_in_city,
 )
 from lotse.demo.bench_reports import reports_suite
+from lotse.demo.bench_scheduling import scheduling_suite
 from lotse.demo.services import demo_city_seed
 
 QUICK_PERSONS = 2_000
@@ -56,11 +57,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--suite",
-            choices=["all", "cases", "directory", "reports"],
+            choices=["all", "cases", "directory", "reports", "scheduling"],
             default="all",
             help="Only the family case (the city and the entries it needs, then its pages), "
             "only the directory (5,000 offers: matching, public search, HSDS export), or only "
-            "the steering figures (the same city, 10,000 cases, the committee PDF).",
+            "the steering figures (the same city, 10,000 cases, the committee PDF), or only "
+            "daily work (the deadline run over the city, a caseworker's start page).",
         )
         parser.add_argument(
             "--quick",
@@ -90,6 +92,10 @@ class Command(BaseCommand):
                 demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017)
                 seed_access_data(persons=persons, entries=entries)
                 self._cases(vendor, quick=quick, repeat=repeat)
+                return
+            if options["suite"] == "scheduling":
+                demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017)
+                self._scheduling(vendor, quick=quick, repeat=repeat)
                 return
             if options["suite"] == "reports":
                 demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017)
@@ -121,6 +127,7 @@ class Command(BaseCommand):
 
             self._cases(vendor, quick=quick, repeat=repeat)
             self._reports(vendor, quick=quick, repeat=repeat)
+            self._scheduling(vendor, quick=quick, repeat=repeat)
             self._directory(vendor, quick=quick, repeat=repeat)
 
     def _cases(self, vendor: str, *, quick: bool, repeat: int) -> None:
@@ -132,6 +139,11 @@ class Command(BaseCommand):
         rows = reports_suite(repeat=5 if quick else 20, cases=1_000 if quick else 10_000)
         self.stdout.write("")
         self.stdout.write(format_table(f"Steering figures ({vendor})", rows))
+
+    def _scheduling(self, vendor: str, *, quick: bool, repeat: int) -> None:
+        rows = scheduling_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
+        self.stdout.write("")
+        self.stdout.write(format_table(f"Daily work ({vendor})", rows))
 
     def _directory(self, vendor: str, *, quick: bool, repeat: int) -> None:
         try:

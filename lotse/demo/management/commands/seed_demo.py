@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lotse.demo.city import ACCOUNTS, DEMO_PASSWORD
 from lotse.demo.services import demo_city_seed
+from lotse.demo.twofactor import DEMO_TOTP_SECRETS, demo_totp_uri
 
 
 class Command(BaseCommand):
@@ -30,10 +31,27 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo city ready ({result.agencies_created} agencies, "
-            f"{result.users_created} accounts and {result.cases_created} family cases "
-            "newly created)."
+            f"{result.users_created} accounts, {result.cases_created} family cases and "
+            f"{result.steering_cases_created} statistical cases newly created)."
         )
         if options["print_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for account in ACCOUNTS:
                 self.stdout.write(f"  {account.username:<11} {account.description}")
+            self._print_second_factor()
+
+    def _print_second_factor(self) -> None:
+        self.stdout.write(
+            "\nSecond factor (demo secrets, published): after the password, dsb and admin are "
+            "asked for the code of an authenticator app. Type the secret into any app (time-"
+            "based, 6 digits, 30 s) or open the otpauth URI with it:"
+        )
+        for username, secret in DEMO_TOTP_SECRETS.items():
+            self.stdout.write(f"  {username:<11} {secret}")
+            self.stdout.write(f"  {'':<11} {demo_totp_uri(username)}")
+        example = next(iter(DEMO_TOTP_SECRETS.values()))
+        self.stdout.write(
+            "Or compute the current code without an app, e.g. for dsb:\n"
+            '  .venv/bin/python -c "import base64; from django_otp.oath import totp; '
+            f"print('%06d' % totp(base64.b32decode('{example}')))\""
+        )

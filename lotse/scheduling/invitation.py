@@ -1,0 +1,112 @@
+"""The texts of the printed invitation to an appointment, in the languages Lotse prints it in.
+
+Like the consent form (``lotse.consent.form``) the invitation is a letter to the family, so
+its few sentences are kept here as data, reviewed as a whole, not in the gettext catalogues
+of the user interface. German is always printed; the family's language beside it, with the
+date and time written as that language writes them (CLDR, via Babel). For a language without
+texts here, the German sentences are printed with the date in the family's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InvitationText:
+    heading: str
+    dear: str  # "{name}"
+    body: str
+    when: str
+    where: str
+    what: str
+    interpreter: str
+    bring: str
+    cannot: str  # "{agency}"
+
+
+TEXTS: dict[str, InvitationText] = {
+    "de": InvitationText(
+        heading="Einladung",
+        dear="Guten Tag {name},",
+        body="wir laden Sie zu einem Termin ein.",
+        when="Wann",
+        where="Wo",
+        what="Worum es geht",
+        interpreter="Eine Dolmetscherin oder ein Dolmetscher ist dabei.",
+        bring="Bitte bringen Sie Ihren Ausweis und diesen Brief mit.",
+        cannot="Wenn Sie nicht kommen können, rufen Sie uns bitte an: {agency}.",
+    ),
+    "en": InvitationText(
+        heading="Invitation",
+        dear="Dear {name},",
+        body="we invite you to an appointment.",
+        when="When",
+        where="Where",
+        what="What it is about",
+        interpreter="An interpreter will be there.",
+        bring="Please bring your identity document and this letter.",
+        cannot="If you cannot come, please call us: {agency}.",
+    ),
+    "ar": InvitationText(
+        heading="دعوة",
+        dear="مرحباً {name}،",
+        body="ندعوكم إلى موعد.",
+        when="متى",
+        where="أين",
+        what="موضوع الموعد",
+        interpreter="سيكون هناك مترجم أو مترجمة.",
+        bring="يرجى إحضار وثيقة الهوية وهذه الرسالة.",
+        cannot="إذا لم تتمكنوا من الحضور، يرجى الاتصال بنا: {agency}.",
+    ),
+    "fa": InvitationText(
+        heading="دعوت‌نامه",
+        dear="سلام {name}،",
+        body="ما شما را به یک قرار ملاقات دعوت می‌کنیم.",
+        when="چه زمانی",
+        where="کجا",
+        what="موضوع",
+        interpreter="یک مترجم حضور خواهد داشت.",
+        bring="لطفاً کارت شناسایی خود و این نامه را همراه بیاورید.",
+        cannot="اگر نمی‌توانید بیایید، لطفاً با ما تماس بگیرید: {agency}.",
+    ),
+    "uk": InvitationText(
+        heading="Запрошення",
+        dear="Добрий день, {name}!",
+        body="Запрошуємо вас на зустріч.",
+        when="Коли",
+        where="Де",
+        what="Тема зустрічі",
+        interpreter="Буде присутній перекладач або перекладачка.",
+        bring="Будь ласка, візьміть із собою посвідчення особи та цей лист.",
+        cannot="Якщо ви не можете прийти, будь ласка, зателефонуйте нам: {agency}.",
+    ),
+    "ru": InvitationText(
+        heading="Приглашение",
+        dear="Здравствуйте, {name}!",
+        body="Приглашаем вас на встречу.",
+        when="Когда",
+        where="Где",
+        what="Тема встречи",
+        interpreter="Будет присутствовать переводчик.",
+        bring="Пожалуйста, возьмите с собой удостоверение личности и это письмо.",
+        cannot="Если вы не можете прийти, пожалуйста, позвоните нам: {agency}.",
+    ),
+    "tr": InvitationText(
+        heading="Davet",
+        dear="Merhaba {name},",
+        body="sizi bir randevuya davet ediyoruz.",
+        when="Ne zaman",
+        where="Nerede",
+        what="Konu",
+        interpreter="Bir tercüman hazır bulunacak.",
+        bring="Lütfen kimlik belgenizi ve bu mektubu yanınızda getirin.",
+        cannot="Gelemezseniz lütfen bizi arayın: {agency}.",
+    ),
+}
+#: Dari is written and read like Persian.
+TEXTS["prs"] = TEXTS["fa"]
+
+
+def texts_for(language: str) -> InvitationText:
+    return TEXTS.get(language, TEXTS["de"])
