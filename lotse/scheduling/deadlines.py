@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from lotse.accounts.models import Membership
 from lotse.cases.access import assigned_persons
-from lotse.cases.models import Goal, JournalEntry
+from lotse.cases.models import ConferenceDecision, Goal, JournalEntry
 from lotse.consent import policy
 from lotse.consent.models import ConsentDeclaration
 from lotse.core.dates import years_before
@@ -52,6 +52,8 @@ class Deadline:
     item: Model | None = field(default=None, compare=False, repr=False)
     #: Deadlines of one group are one (a talk with the household: one entry per member).
     group: Any = field(default=None, compare=False, repr=False)
+    #: Who the task goes to, when the source names them (a conference decision's person).
+    assignee_id: int | None = None
 
     def days_left(self, today: date) -> int:
         return (self.due_on - today).days
@@ -436,6 +438,38 @@ def follow_up(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
         )
 
 
+def conference_decision(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
+    """An open decision of a case conference: a task for the agency that must carry it out
+    (not the one that wrote the minutes); a member sees those of their own agency."""
+    decisions = ConferenceDecision.objects.filter(
+        status=ConferenceDecision.Status.OPEN, due_date__gte=start, due_date__lte=end
+    )
+    if scope.membership is not None:
+        decisions = decisions.filter(responsible_agency_id=scope.membership.agency_id)
+    for row, item in scope.rows(
+        decisions,
+        "subject_id",
+        "pk",
+        "subject_id",
+        "responsible_agency_id",
+        "responsible_user_id",
+        "due_date",
+        "conference_id",
+        "case_id",
+    ):
+        yield Deadline(
+            kind=DeadlineKind.CONFERENCE_DECISION,
+            due_on=row["due_date"],
+            subject_id=row["subject_id"],
+            owner_agency_id=row["responsible_agency_id"],
+            source_key=f"decision:{row['pk']}:{row['due_date']:%Y-%m-%d}",
+            link=reverse("case:conference", kwargs={"pk": row["conference_id"]}),
+            case_id=row["case_id"],
+            item=item,
+            assignee_id=row["responsible_user_id"],
+        )
+
+
 for _kind, _source in (
     (DeadlineKind.RESIDENCE_EXPIRY, residence_expiry),
     (DeadlineKind.INTEGRATION_COURSE, integration_course),
@@ -445,6 +479,7 @@ for _kind, _source in (
     (DeadlineKind.DOMAIN_TRANSITION, domain_transition),
     (DeadlineKind.GOAL_TARGET, goal_target),
     (DeadlineKind.FOLLOW_UP, follow_up),
+    (DeadlineKind.CONFERENCE_DECISION, conference_decision),
 ):
     register_deadline_source(_kind, _source)
 

@@ -35,6 +35,7 @@ class DeadlineKind(models.TextChoices):
     REFERRAL_ANSWER = "referral_answer", _("Referral not answered in time")
     GOAL_TARGET = "goal_target", _("Goal of the plan due")
     FOLLOW_UP = "follow_up", _("Follow-up of a talk")
+    CONFERENCE_DECISION = "conference_decision", _("Decision of a case conference due")
 
 
 class DeadlineRule(models.Model):
@@ -414,6 +415,13 @@ DEFAULT_RULES: dict[str, tuple[list[int], Promise]] = {
         _("Family integration plan: review the goal with the family at its target date."),
     ),
     DeadlineKind.FOLLOW_UP: ([1], _("Follow-up agreed in the talk.")),
+    DeadlineKind.CONFERENCE_DECISION: (
+        [14],
+        _(
+            "Decided in the case conference: the agency named carries it out by the date "
+            "agreed and reports back to the conference."
+        ),
+    ),
 }
 
 CATEGORY_OF_KIND: dict[str, str] = {
@@ -426,4 +434,5 @@ CATEGORY_OF_KIND: dict[str, str] = {
     DeadlineKind.REFERRAL_ANSWER: DataCategory.CASE_PLAN,
     DeadlineKind.GOAL_TARGET: DataCategory.CASE_PLAN,
     DeadlineKind.FOLLOW_UP: DataCategory.CASE_PLAN,
+    DeadlineKind.CONFERENCE_DECISION: DataCategory.CASE_PLAN,
 }

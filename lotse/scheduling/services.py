@@ -515,6 +515,7 @@ def _create_batch(rule: DeadlineRule, batch: list[Deadline], result: RunResult) 
     tasks = []
     for deadline in new:
         case_id, user_id = who.get((deadline.subject_id, deadline.owner_agency_id), (None, None))
+        user_id = deadline.assignee_id or user_id
         tasks.append(
             Task(
                 subject_id=deadline.subject_id,

@@ -456,3 +456,66 @@ def test_each_role_finds_real_work_on_the_start_page(
     dpo = client_for(frida).get(reverse("start")).content.decode()
     assert 'data-testid="start-dpo"' in dpo
     assert "Samira" not in dpo
+
+
+def test_a_conference_decision_becomes_a_task_of_the_agency_that_carries_it_out(
+    anna: User, cem: User, ben: User, family: Any
+) -> None:
+    from lotse.cases.models import CaseConference
+    from lotse.cases.services import (
+        case_participant_save,
+        conference_decision_record,
+        conference_plan,
+    )
+
+    (mother, _child), case = family
+    jobcenter = acting(cem).agency
+    case_participant_save(
+        case=case,
+        agency=jobcenter,
+        contact=cem,
+        categories=[DataCategory.WORK],
+        membership=acting(anna),
+        actor=anna,
+        expected_version=case.version,
+    )
+    record_directly(
+        subject=mother,
+        recorded_by=anna,
+        recording_agency=acting(anna).agency,
+        disclosing=[acting(anna).agency],
+        recipients=[jobcenter],
+        categories=[DataCategory.IDENTITY, DataCategory.CASE_PLAN, DataCategory.WORK],
+        purpose="case_conference",
+    )
+    conference = conference_plan(
+        case=case,
+        scheduled_at=timezone.now(),
+        agencies=[jobcenter],
+        topics=["work"],
+        family=[mother],
+        place="Rathaus",
+        membership=acting(anna),
+        actor=anna,
+    )
+    CaseConference.objects.filter(pk=conference.pk).update(status="held")
+    conference.refresh_from_db()
+    conference_decision_record(
+        conference=conference,
+        subjects=[mother],
+        text="Maßnahme zur Aktivierung prüfen",
+        responsible_agency=jobcenter,
+        responsible_user=cem,
+        due_date=timezone.localdate() + timedelta(days=10),
+        membership=acting(anna),
+        actor=anna,
+    )
+    services.run_deadlines()
+    task = Task.objects.get(rule__kind=DeadlineKind.CONFERENCE_DECISION)
+    assert (task.owner_agency_id, task.assignee) == (jobcenter.pk, cem)
+    assert [t.pk for t in selectors.task_list(membership=acting(cem))] == [task.pk]
+    assert not selectors.task_list(membership=acting(anna)).filter(pk=task.pk).exists()
+    rows = selectors.deadline_list(membership=acting(cem), within_days=30, mine=False)
+    assert [r.deadline.kind for r in rows] == [DeadlineKind.CONFERENCE_DECISION]
+    # The Jugendamt takes no part: neither the decision nor its deadline reaches it.
+    assert selectors.deadline_list(membership=acting(ben), within_days=30, mine=False) == []
