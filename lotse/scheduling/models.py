@@ -436,3 +436,15 @@ CATEGORY_OF_KIND: dict[str, str] = {
     DeadlineKind.FOLLOW_UP: DataCategory.CASE_PLAN,
     DeadlineKind.CONFERENCE_DECISION: DataCategory.CASE_PLAN,
 }
+
+
+def effective_rules() -> list[DeadlineRule]:
+    """The rules in force: the city's stored rules, and the start set for kinds it has not
+    stored (a fresh or flushed database still watches every deadline); switched-off rules
+    are left out. Unsaved rules are saved by the deadline run, which links tasks to them."""
+    stored = {rule.kind: rule for rule in DeadlineRule.objects.all()}
+    rules = [
+        stored.get(kind) or DeadlineRule(kind=kind, lead_days=list(DEFAULT_RULES[kind][0]))
+        for kind in DeadlineKind.values
+    ]
+    return [rule for rule in rules if rule.is_active]

@@ -20,7 +20,14 @@ from lotse.people.models import Person
 
 from .access import appointments_visible_to, tasks_visible_to
 from .deadlines import OVERDUE_DAYS, Deadline, Scope, decided, one_per_group, source_of
-from .models import Appointment, AppointmentStatus, DeadlineRule, Task, TaskStatus
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    DeadlineRule,
+    Task,
+    TaskStatus,
+    effective_rules,
+)
 
 
 class TaskView:
@@ -176,7 +183,7 @@ def deadline_list(
     end = today + timedelta(days=within_days)
     scope = Scope(membership, mine=mine)
     found: list[tuple[Deadline, DeadlineRule]] = []
-    for rule in DeadlineRule.objects.filter(is_active=True):
+    for rule in effective_rules():
         source = source_of(rule.kind)
         if source is None:
             continue

@@ -45,6 +45,7 @@ from .models import (
     Task,
     TaskComment,
     TaskStatus,
+    effective_rules,
     feed_token_hash,
 )
 
@@ -542,10 +543,12 @@ def run_deadlines(*, today: date | None = None, dry_run: bool = False) -> RunRes
     """
     today = today or timezone.localdate()
     result = RunResult()
-    for rule in DeadlineRule.objects.filter(is_active=True):
+    for rule in effective_rules():
         source = source_of(rule.kind)
         if source is None:
             continue
+        if rule.pk is None and not dry_run:
+            rule.save()
         start = today - timedelta(days=LATE_DAYS)
         end = today + timedelta(days=rule.first_warning)
         with transaction.atomic():
