@@ -172,6 +172,7 @@ def deadline_list(
     within_days: int = 30,
     today: date | None = None,
     mine: bool = True,
+    kinds: frozenset[str] | None = None,
 ) -> list[DeadlineRow]:
     """The deadlines of the member's families (``mine``; else of every person the member may
     see) from a fortnight ago to ``within_days`` ahead, soonest first. Each record passed the
@@ -185,7 +186,7 @@ def deadline_list(
     found: list[tuple[Deadline, DeadlineRule]] = []
     for rule in effective_rules():
         source = source_of(rule.kind)
-        if source is None:
+        if source is None or (kinds is not None and rule.kind not in kinds):
             continue
         # Forward-looking rules count from today; open hand-overs and answers stay listed.
         found.extend((deadline, rule) for deadline in source(scope, start, end))
@@ -213,7 +214,9 @@ def deadline_list(
 def _persons(membership: Membership, ids: set[int]) -> dict[int, Any]:
     if not ids:
         return {}
-    return {p.pk: p for p in persons_visible_to(membership).filter(pk__in=ids)}
+    persons = persons_visible_to(membership).filter(pk__in=ids)
+    # what a deadline row shows of the person: the name and the Lotse ID
+    return {p.pk: p for p in persons.only("pk", "public_id", "given_names", "family_name")}
 
 
 def as_local(value: datetime) -> datetime:

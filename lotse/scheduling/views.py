@@ -770,6 +770,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 # --- start page -----------------------------------------------------------------------------
 
 START_ITEMS = 8
+#: The start card's deadlines: those the law sets (follow-ups agreed in talks are on the
+#: deadlines page and in "My families").
+LEGAL_DEADLINES = frozenset(DeadlineKind.values) - {DeadlineKind.FOLLOW_UP}
 
 
 def start_daily_work(*, request: HttpRequest, membership: Membership) -> SafeString | None:
@@ -783,11 +786,9 @@ def start_daily_work(*, request: HttpRequest, membership: Membership) -> SafeStr
     task_count = tasks_due.count()
     tasks = list(tasks_due[:START_ITEMS])
     # The legal deadlines; follow-ups agreed in talks are on the deadlines page.
-    deadlines = [
-        row
-        for row in selectors.deadline_list(membership=membership, within_days=30, today=today)
-        if row.deadline.kind != DeadlineKind.FOLLOW_UP
-    ]
+    deadlines = selectors.deadline_list(
+        membership=membership, within_days=30, today=today, kinds=LEGAL_DEADLINES
+    )
     team_overdue = None
     if membership.can(Capability.VIEW_TEAM_WORK):
         # a count for the team, never per person (staff-council safe)
