@@ -36,3 +36,8 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year without one
         return day.replace(year=day.year - years, day=28)
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    return years_before(day, -years)

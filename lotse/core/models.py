@@ -26,11 +26,12 @@ class StaleEditError(Exception):
         self.changed_fields = changed_fields
 
 
-class VersionedModel(TimeStampedModel):
+class OptimisticLock(models.Model):
     """Optimistic locking: every save checks and bumps ``version``.
 
     Services call :meth:`save_versioned` with the version the user started from; if someone
     else saved in between, nothing is written and :class:`StaleEditError` names what changed.
+    The model needs an ``updated_at`` field (a compartmented item has it from its own base).
     """
 
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -39,24 +40,22 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
     def save_versioned(self, *, expected_version: int, update_fields: list[str]) -> None:
-        save_versioned(self, expected_version=expected_version, update_fields=update_fields)
+        model = type(self)
+        values: dict[str, Any] = {name: getattr(self, name) for name in update_fields}
+        now = timezone.now()
+        updated = model._default_manager.filter(pk=self.pk, version=expected_version).update(
+            **values, version=expected_version + 1, updated_at=now
+        )
+        if updated != 1:
+            current = model._default_manager.get(pk=self.pk)
+            changed = [name for name in update_fields if getattr(current, name) != values[name]]
+            raise StaleEditError(current=current, changed_fields=changed)
+        self.version = expected_version + 1
+        self.updated_at = now
 
 
-def save_versioned(
-    instance: models.Model, *, expected_version: int, update_fields: list[str]
-) -> None:
-    """Write ``update_fields`` of ``instance`` only if its row still has ``expected_version``;
-    bump the version, or raise :class:`StaleEditError` naming what changed meanwhile. For
-    models that cannot inherit :class:`VersionedModel` (compartmented items)."""
-    model = type(instance)
-    values: dict[str, Any] = {name: getattr(instance, name) for name in update_fields}
-    now = timezone.now()
-    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        **values, version=expected_version + 1, updated_at=now
-    )
-    if updated != 1:
-        current = model._default_manager.get(pk=instance.pk)
-        changed = [name for name in update_fields if getattr(current, name) != values[name]]
-        raise StaleEditError(current=current, changed_fields=changed)
-    instance.version = expected_version + 1  # type: ignore[attr-defined]
-    instance.updated_at = now  # type: ignore[attr-defined]
+class VersionedModel(TimeStampedModel, OptimisticLock):
+    """A time-stamped record with optimistic locking."""
+
+    class Meta:
+        abstract = True

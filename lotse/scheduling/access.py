@@ -26,6 +26,19 @@ def may_work(membership: Membership | None) -> bool:
     return membership is not None and membership.can(Capability.READ_CASE_CONTENT)
 
 
+def working_membership(user_id: int, agency_id: int) -> Membership | None:
+    """The user's active membership of the agency if it does case work — for what runs
+    without a request (the calendar feed, the e-mail digest)."""
+    membership = (
+        Membership.objects.filter(user_id=user_id, agency_id=agency_id, is_active=True)
+        .select_related("agency", "team", "user")
+        .first()
+    )
+    if membership is None or not membership.user.is_active or not may_work(membership):
+        return None
+    return membership
+
+
 def tasks_visible_to(membership: Membership | None) -> QuerySet[Task]:
     if membership is None or not may_work(membership):
         return Task.objects.none()

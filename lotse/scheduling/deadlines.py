@@ -31,7 +31,7 @@ from lotse.cases.access import assigned_persons
 from lotse.cases.models import ConferenceDecision, Goal, JournalEntry
 from lotse.consent import policy
 from lotse.consent.models import ConsentDeclaration
-from lotse.core.dates import years_before
+from lotse.core.dates import years_after, years_before
 from lotse.people.choices import BirthDatePrecision, LanguageLevel, ResidenceKind
 from lotse.people.models import DomainTransition, Person, PersonLanguage, ResidenceStatus
 
@@ -249,7 +249,7 @@ def integration_course(scope: Scope, start: date, end: date) -> Iterator[Deadlin
         "valid_from",
         "person__public_id",
     ):
-        due = _one_year_after(row["valid_from"])
+        due = years_after(row["valid_from"], 1)
         yield Deadline(
             item=item,
             kind=DeadlineKind.INTEGRATION_COURSE,
@@ -259,13 +259,6 @@ def integration_course(scope: Scope, start: date, end: date) -> Iterator[Deadlin
             source_key=f"course:{row['pk']}:{due:%Y-%m-%d}",
             link=_person_link(row["person__public_id"]),
         )
-
-
-def _one_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def consent_expiry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:

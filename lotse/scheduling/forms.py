@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency, Team, User
 from lotse.consent.categories import DataCategory
+from lotse.core.dates import aware
 from lotse.core.forms import KernForm, PlausibleDateField, SafeModelChoiceField, date_input
 from lotse.people.validation import language_name
 
@@ -69,7 +69,9 @@ class CommentForm(KernForm):
 CATEGORY_CHOICES = [(value, label) for value, label in DataCategory.choices]
 
 
-class AppointmentForm(KernForm):
+class _WhenForm(KernForm):
+    """Date, times and place of an appointment: planning it and moving it ask the same."""
+
     day = PlausibleDateField(label=_("Date"), widget=date_input())
     starts = forms.TimeField(label=_("From"), widget=time_input())
     ends = forms.TimeField(label=_("Until"), widget=time_input())
@@ -77,6 +79,16 @@ class AppointmentForm(KernForm):
     video_link = forms.URLField(
         label=_("Video link"), max_length=300, required=False, assume_scheme="https"
     )
+
+    def when(self) -> tuple[datetime, datetime]:
+        day = self.cleaned_data["day"]
+        return (
+            aware(datetime.combine(day, self.cleaned_data["starts"])),
+            aware(datetime.combine(day, self.cleaned_data["ends"])),
+        )
+
+
+class AppointmentForm(_WhenForm):
     purpose = forms.CharField(label=_("What it is about"), max_length=300)
     category = forms.ChoiceField(
         label=_("Kind of data"),
@@ -125,28 +137,9 @@ class AppointmentForm(KernForm):
             self.add_error("interpreter", _("Say whether the interpreter is booked."))
         return data
 
-    def when(self) -> tuple[datetime, datetime]:
-        day = self.cleaned_data["day"]
-        return _aware(day, self.cleaned_data["starts"]), _aware(day, self.cleaned_data["ends"])
 
-
-def _aware(day: Any, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at))
-
-
-class RescheduleForm(KernForm):
-    day = PlausibleDateField(label=_("Date"), widget=date_input())
-    starts = forms.TimeField(label=_("From"), widget=time_input())
-    ends = forms.TimeField(label=_("Until"), widget=time_input())
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    video_link = forms.URLField(
-        label=_("Video link"), max_length=300, required=False, assume_scheme="https"
-    )
+class RescheduleForm(_WhenForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def when(self) -> tuple[datetime, datetime]:
-        day = self.cleaned_data["day"]
-        return _aware(day, self.cleaned_data["starts"]), _aware(day, self.cleaned_data["ends"])
 
 
 class CloseForm(KernForm):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.consent.categories import Compartment, DataCategory
 from lotse.consent.models import CompartmentedItem, ConsentPurpose
-from lotse.core.models import save_versioned
+from lotse.core.models import OptimisticLock
 
 #: Appointments and tasks serve the case management and the conferences that plan it.
 WORK_PURPOSES = frozenset({ConsentPurpose.CASE_MANAGEMENT, ConsentPurpose.CASE_CONFERENCE})
@@ -76,7 +76,7 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class Task(CompartmentedItem):
+class Task(CompartmentedItem, OptimisticLock):
     """Something the agency must do about a person by a date.
 
     Owned by a caseworker (``assignee``) or by a team of the agency (``team``, nobody yet);
@@ -132,7 +132,6 @@ class Task(CompartmentedItem):
         related_name="tasks",
         verbose_name=_("deadline rule"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     #: What the task comes from ("residence:12:2027-03-01", "decision:4"); one task per key.
     source_key = models.CharField(max_length=80, blank=True, default="")
     #: The page that shows what the task is about (the consent to renew, the referral).
@@ -173,9 +172,6 @@ class Task(CompartmentedItem):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.due_on:%Y-%m-%d})"
-
-    def save_versioned(self, *, expected_version: int, update_fields: list[str]) -> None:
-        save_versioned(self, expected_version=expected_version, update_fields=update_fields)
 
     @property
     def label(self) -> str:
@@ -222,7 +218,7 @@ class InterpreterState(models.TextChoices):
     BOOKED = "booked", _("booked")
 
 
-class Appointment(CompartmentedItem):
+class Appointment(CompartmentedItem, OptimisticLock):
     """A meeting with a person or family: when, where, who takes part, what for, the outcome."""
 
     compartment = Compartment(
@@ -271,7 +267,6 @@ class Appointment(CompartmentedItem):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     cancelled_reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("appointment")
@@ -289,9 +284,6 @@ class Appointment(CompartmentedItem):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M}"
-
-    def save_versioned(self, *, expected_version: int, update_fields: list[str]) -> None:
-        save_versioned(self, expected_version=expected_version, update_fields=update_fields)
 
     @property
     def is_cancelled(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -183,28 +183,23 @@ def deadline_list(
     start = today - timedelta(days=OVERDUE_DAYS)
     end = today + timedelta(days=within_days)
     scope = Scope(membership, mine=mine)
-    found: list[tuple[Deadline, DeadlineRule]] = []
-    for rule in effective_rules():
-        source = source_of(rule.kind)
-        if source is None or (kinds is not None and rule.kind not in kinds):
-            continue
-        # Forward-looking rules count from today; open hand-overs and answers stay listed.
-        found.extend((deadline, rule) for deadline in source(scope, start, end))
+    rules = {rule.kind: rule for rule in effective_rules() if kinds is None or rule.kind in kinds}
+    sources = [source for kind in rules if (source := source_of(kind)) is not None]
+    # Forward-looking rules count from today; open hand-overs and answers stay listed.
+    found = [deadline for source in sources for deadline in source(scope, start, end)]
     if scope.checks_items:
-        allowed = {id(d) for d in decided(membership, [deadline for deadline, _ in found])}
-        found = [(deadline, rule) for deadline, rule in found if id(deadline) in allowed]
-    rule_of = {id(deadline): rule for deadline, rule in found}
-    found = [(d, rule_of[id(d)]) for d in one_per_group(d for d, _ in found)]
-    persons = _persons(membership, {deadline.subject_id for deadline, _ in found})
+        found = decided(membership, found)
+    found = list(one_per_group(found))
+    persons = _persons(membership, {deadline.subject_id for deadline in found})
     rows = [
         DeadlineRow(
             deadline=deadline,
-            rule=rule,
+            rule=rules[deadline.kind],
             person=persons[deadline.subject_id],
             days_left=deadline.days_left(today),
-            step=_step(rule, deadline.days_left(today)),
+            step=_step(rules[deadline.kind], deadline.days_left(today)),
         )
-        for deadline, rule in found
+        for deadline in found
         if deadline.subject_id in persons
     ]
     rows.sort(key=lambda row: (row.deadline.due_on, row.person.family_name, row.deadline.kind))
@@ -217,7 +212,3 @@ def _persons(membership: Membership, ids: set[int]) -> dict[int, Any]:
     persons = persons_visible_to(membership).filter(pk__in=ids)
     # what a deadline row shows of the person: the name and the Lotse ID
     return {p.pk: p for p in persons.only("pk", "public_id", "given_names", "family_name")}
-
-
-def as_local(value: datetime) -> datetime:
-    return timezone.localtime(value)

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
 
 from lotse.accounts.models import Agency, Membership, Team, User
 from lotse.accounts.roles import Capability
@@ -31,7 +34,12 @@ from lotse.core.text import clean_text
 from lotse.people.access import person_visible
 from lotse.people.models import HouseholdMember, Person
 
-from .access import appointments_visible_to, may_change_appointment, may_change_task
+from .access import (
+    appointments_visible_to,
+    may_change_appointment,
+    may_change_task,
+    working_membership,
+)
 from .deadlines import Deadline, Scope, one_per_group, source_of
 from .models import (
     CATEGORY_OF_KIND,
@@ -48,6 +56,7 @@ from .models import (
     effective_rules,
     feed_token_hash,
 )
+from .selectors import appointment_list, deadline_list, task_list
 
 
 def _require_writer(membership: Membership) -> None:
@@ -72,10 +81,7 @@ def _check_case(membership: Membership, case: Case | None, person: Person) -> No
 def _staff_of(agency_id: int, users: Iterable[User]) -> None:
     """Tasks and appointments go to colleagues of the same agency who do case work."""
     for user in users:
-        membership = Membership.objects.filter(
-            user=user, agency_id=agency_id, is_active=True
-        ).first()
-        if membership is None or not membership.can(Capability.READ_CASE_CONTENT):
+        if working_membership(user.pk, agency_id) is None:
             raise ValidationError({"assignee": _("Choose a caseworker of your agency.")})
 
 
@@ -84,9 +90,20 @@ def _check_team(agency_id: int, team: Team | None) -> None:
         raise ValidationError({"team": _("Choose a team of your agency.")})
 
 
-def _text(value: str, *, name: str, max_length: int = 300, required: bool = True) -> str:
+#: Notes, comments and outcomes are free text over several lines; titles and places one line.
+LONG_TEXT = 5000
+
+
+def _text(
+    value: str,
+    *,
+    name: str,
+    max_length: int = 300,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
     return clean_text(
-        value, field=name, max_length=max_length, required=required, multiline=max_length > 300
+        value, field=name, max_length=max_length, required=required, multiline=multiline
     )
 
 
@@ -124,7 +141,7 @@ def task_create(
         owner_agency_id=membership.agency_id,
         category=category,
         title=_text(title, name="title", max_length=200),
-        note=_text(note, name="note", max_length=5000, required=False),
+        note=_text(note, name="note", max_length=LONG_TEXT, required=False, multiline=True),
         due_on=due_on,
         case=case,
         assignee=assignee,
@@ -220,7 +237,7 @@ def task_reassign(
 def task_comment(*, membership: Membership, actor: User, task: Task, text: str) -> TaskComment:
     _own_task(membership, task)
     comment = TaskComment.objects.create(
-        task=task, author=actor, text=_text(text, name="text", max_length=5000)
+        task=task, author=actor, text=_text(text, name="text", max_length=LONG_TEXT, multiline=True)
     )
     _audit_task(membership, actor, task, change="commented")
     return comment
@@ -379,7 +396,9 @@ def appointment_close(
     if status == AppointmentStatus.CANCELLED:
         appointment.cancelled_reason = _text(text, name="text")
     else:
-        appointment.outcome = _text(text, name="text", max_length=5000, required=False)
+        appointment.outcome = _text(
+            text, name="text", max_length=LONG_TEXT, required=False, multiline=True
+        )
     appointment.status = status
     appointment.save_versioned(
         expected_version=expected_version, update_fields=["status", "cancelled_reason", "outcome"]
@@ -502,14 +521,24 @@ def _assignees(subject_ids: set[int], agency_ids: set[int]) -> dict[tuple[int, i
     return result
 
 
-def _create_batch(rule: DeadlineRule, batch: list[Deadline], result: RunResult) -> None:
+def _without_task(batch: list[Deadline]) -> list[Deadline]:
+    """The deadlines of ``batch`` that have no task yet (one query for the batch)."""
     keys = {(d.owner_agency_id, d.source_key) for d in batch}
     existing = set(
         Task.objects.filter(
             owner_agency_id__in={k[0] for k in keys}, source_key__in={k[1] for k in keys}
         ).values_list("owner_agency_id", "source_key")
     )
-    new = [d for d in batch if (d.owner_agency_id, d.source_key) not in existing]
+    return [d for d in batch if (d.owner_agency_id, d.source_key) not in existing]
+
+
+def _create_batch(
+    rule: DeadlineRule, batch: list[Deadline], result: RunResult, *, dry_run: bool
+) -> None:
+    new = _without_task(batch)
+    if dry_run:
+        result.would_create.extend(new)
+        return
     if not new:
         return
     who = _assignees({d.subject_id for d in new}, {d.owner_agency_id for d in new})
@@ -555,19 +584,12 @@ def run_deadlines(*, today: date | None = None, dry_run: bool = False) -> RunRes
             batch: list[Deadline] = []
             for deadline in one_per_group(source(Scope(), start, end)):
                 result.due[rule.kind] += 1
-                if dry_run:
-                    exists = Task.objects.filter(
-                        owner_agency_id=deadline.owner_agency_id, source_key=deadline.source_key
-                    ).exists()
-                    if not exists:
-                        result.would_create.append(deadline)
-                    continue
                 batch.append(deadline)
                 if len(batch) >= BATCH:
-                    _create_batch(rule, batch, result)
+                    _create_batch(rule, batch, result, dry_run=dry_run)
                     batch = []
             if batch:
-                _create_batch(rule, batch, result)
+                _create_batch(rule, batch, result, dry_run=dry_run)
     if not dry_run and result.created.total():
         record(
             action=AuditAction.DEADLINE_TASKS_CREATED,
@@ -608,8 +630,6 @@ class Digest:
 
 
 def digest_for(membership: Membership, today: date) -> Digest:
-    from .selectors import appointment_list, deadline_list, task_list
-
     return Digest(
         user=membership.user,
         tasks_due=task_list(membership=membership, due_before=today).count(),
@@ -622,9 +642,6 @@ def digest_for(membership: Membership, today: date) -> Digest:
 
 def _digest_mail(digest: Digest) -> tuple[str, str]:
     """Subject and body: how many, and where to look — no name, no case content."""
-    from django.conf import settings
-    from django.utils.translation import ngettext
-
     lines = [
         ngettext(
             "%(count)d task is due today or overdue.",
@@ -658,25 +675,14 @@ def _digest_mail(digest: Digest) -> tuple[str, str]:
 
 def reminders_send(*, today: date | None = None, dry_run: bool = False) -> list[Digest]:
     """One digest per subscribed user who has something due, at most once a day."""
-    from django.core.mail import send_mail
-    from django.utils.translation import override
-
     today = today or timezone.localdate()
     sent: list[Digest] = []
     subscriptions = ReminderSubscription.objects.select_related("user", "agency").exclude(
         last_sent_on=today
     )
     for subscription in subscriptions:
-        membership = (
-            Membership.objects.filter(
-                user=subscription.user, agency=subscription.agency, is_active=True
-            )
-            .select_related("agency", "team", "user")
-            .first()
-        )
-        if membership is None or not subscription.user.is_active or not subscription.user.email:
-            continue
-        if not membership.can(Capability.READ_CASE_CONTENT):
+        membership = working_membership(subscription.user_id, subscription.agency_id)
+        if membership is None or not subscription.user.email:
             continue
         digest = digest_for(membership, today)
         if digest.empty:

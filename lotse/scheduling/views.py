@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from lotse.people.models import HouseholdMember, Person
 from lotse.people.validation import language_name
 
 from . import calendar, selectors, services
-from .access import may_change_appointment, may_change_task, may_work
+from .access import may_change_appointment, may_change_task, working_membership
 from .forms import (
     AppointmentForm,
     CloseForm,
@@ -709,8 +710,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The calendar address no longer works."))
             return redirect("scheduling:calendar")
         token = services.calendar_feed_create(membership=membership, actor=actor)
+        # built here once: the token is never stored
         address = request.build_absolute_uri(
-            f"/calendar/feed/{token}.ics"  # built here once: the token is never stored
+            reverse("scheduling:calendar_feed", kwargs={"token": token})
         )
     active = CalendarFeed.objects.filter(user=actor, revoked_at__isnull=True).first()
     return render(
@@ -732,19 +734,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     404 once revoked, and for a user who no longer does case work."""
     if len(token) > 100:
         raise Http404
-    feed = (
-        CalendarFeed.objects.filter(token_hash=feed_token_hash(token), revoked_at__isnull=True)
-        .select_related("user", "agency")
-        .first()
-    )
-    if feed is None or not feed.user.is_active:
-        raise Http404
-    membership = (
-        Membership.objects.filter(user=feed.user, agency=feed.agency, is_active=True)
-        .select_related("agency", "team")
-        .first()
-    )
-    if membership is None or not may_work(membership):
+    feed = CalendarFeed.objects.filter(
+        token_hash=feed_token_hash(token), revoked_at__isnull=True
+    ).first()
+    membership = working_membership(feed.user_id, feed.agency_id) if feed else None
+    if feed is None or membership is None:
         raise Http404
     today = timezone.localdate()
     appointments = list(
@@ -756,8 +750,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
     record(
         action=AuditAction.CALENDAR_FEED_READ,
-        actor=feed.user,
-        agency=feed.agency,
+        actor=membership.user,
+        agency=membership.agency,
         detail={"appointments": len(appointments), "tasks": len(tasks)},
     )
     response = HttpResponse(
