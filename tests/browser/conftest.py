@@ -62,8 +62,23 @@ def page(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
+#: The widths every checked page is checked at: a desktop and a phone (390 px, as an iPhone).
+CHECKED_WIDTHS = (1280, 390)
+
+
 def assert_accessible(page: Any) -> None:
-    """axe-core on the current page: no serious or critical WCAG violations."""
+    """axe-core on the current page at a desktop's and at a phone's width: no serious or
+    critical WCAG violations at either (the viewport is restored afterwards)."""
+    viewport = page.viewport_size or {"width": 1280, "height": 720}
+    try:
+        for width in CHECKED_WIDTHS:
+            page.set_viewport_size({"width": width, "height": viewport["height"]})
+            _assert_accessible_now(page, width)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def _assert_accessible_now(page: Any, width: int) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
@@ -82,7 +97,9 @@ def assert_accessible(page: Any) -> None:
         for v in results.response["violations"]
         if v.get("impact") in {"serious", "critical"}
     ]
-    assert not serious, f"Accessibility violations on {page.url}:\n" + "\n".join(serious)
+    assert not serious, f"Accessibility violations on {page.url} at {width} px:\n" + "\n".join(
+        serious
+    )
 
 
 # --- logging in, with the second step where the account has an app --------------------------
