@@ -165,20 +165,21 @@ class DemoLegalBasis:
     note: str
 
 
-# The start of a legal-basis register as a DPO might keep it (demo data, not legal advice).
+# The start of a legal-basis register as a DPO might keep it (demo data, not legal advice;
+# in German, as the city's DPO writes it).
 LEGAL_BASES: tuple[DemoLegalBasis, ...] = (
     DemoLegalBasis(
         Agency.Kind.SOCIAL_WELFARE_OFFICE,
         Agency.Kind.JOBCENTER,
         ("identity", "residence", "finances"),
         "§ 50 Abs. 1 SGB II",
-        "Hand-over on a change of benefit law (AsylbLG → SGB II).",
+        "Übergabe bei einem Rechtskreiswechsel (AsylbLG → SGB II).",
     ),
     DemoLegalBasis(
         Agency.Kind.JOBCENTER,
         Agency.Kind.EMPLOYMENT_AGENCY,
         ("identity", "work"),
         "§ 50 Abs. 1 SGB II",
-        "Joint labour-market integration in the Integration Point.",
+        "Gemeinsame Integration in Arbeit im Integration Point.",
     ),
 )
