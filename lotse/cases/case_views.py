@@ -280,10 +280,18 @@ def _case_page(
         },
     )
     panels = case_panels(request=request, membership=membership, case=case)
+    contacts = selectors.case_contacts(case)
+    hints = selectors.handover_hints(membership, case, members, contacts) if leads else []
     shown = list(
         {
             policy.item_key(item): item
-            for item in [*assessed, *planned, *recent, *(i for p in panels for i in p.items)]
+            for item in [
+                *assessed,
+                *planned,
+                *recent,
+                *(i for p in panels for i in p.items),
+                *(hint.transition for hint in hints),
+            ]
         }.values()
     )
     # One answer of the policy for everything the page shows, and one audit event naming it.
@@ -312,7 +320,10 @@ def _case_page(
             "case": case,
             "name": family_name(case.household, members),
             "members": members,
-            "contacts": selectors.case_contacts(case),
+            "contacts": contacts,
+            "handover_hints": hints,
+            # the hand-over form starts from the first hint's agency and reason
+            "handover_hint": next((h for h in hints if h.to_agency is not None), None),
             "leads": leads,
             "gaps": _gap_rows(gaps or [], members) if leads else [],
             "next_phases": [(value, Phase(value).label) for value in next_phases],

@@ -8,11 +8,11 @@ from django.db.models import Exists, Max, Min, OuterRef, QuerySet, prefetch_rela
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from lotse.accounts.models import Membership
+from lotse.accounts.models import Agency, Membership
 from lotse.accounts.roles import Capability
 from lotse.consent import policy
 from lotse.people.access import persons_visible_to
-from lotse.people.models import HouseholdMember
+from lotse.people.models import DomainTransition, HouseholdMember
 
 from . import access
 from .access import journal_entries_visible_to
@@ -104,6 +104,43 @@ def household_case(*, membership: Membership | None, household_id: int) -> Case 
         .filter(household_id=household_id)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class HandoverHint:
+    """An open change of benefit law (Rechtskreiswechsel) in the family that the lead agency
+    does not serve, with the participating agency that serves the new law (None if none
+    takes part yet)."""
+
+    transition: DomainTransition
+    member: HouseholdMember
+    to_agency: Agency | None
+
+
+def handover_hints(
+    membership: Membership, case: Case, members: list[HouseholdMember], contacts: list[Contact]
+) -> list[HandoverHint]:
+    """For the lead: the open changes of benefit law of the members it may see — read through
+    the policy like any residence item, so a hidden status suggests nothing."""
+    if case.is_closed or not members:
+        return []
+    lead_domains = set(case.lead_agency.legal_domains)
+    by_person = {m.person_id: m for m in members}
+    transitions = (
+        _visible(membership, DomainTransition)
+        .filter(person_id__in=list(by_person), state=DomainTransition.State.OPEN)
+        .order_by("effective_from", "pk")
+    )
+    others = [c.participant.agency for c in contacts if not c.is_lead]
+    return [
+        HandoverHint(
+            transition=t,
+            member=by_person[t.person_id],
+            to_agency=next((a for a in others if t.to_regime in a.legal_domains), None),
+        )
+        for t in transitions
+        if t.to_regime not in lead_domains
+    ]
 
 
 def case_contacts(case: Case) -> list[Contact]:

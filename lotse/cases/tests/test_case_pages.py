@@ -27,7 +27,12 @@ from lotse.cases.services import (
 )
 from lotse.consent.categories import DataCategory
 from lotse.consent.tests.factories import record_directly
-from lotse.people.tests.factories import HouseholdFactory, PersonFactory
+from lotse.people.tests.factories import (
+    DomainTransitionFactory,
+    HouseholdFactory,
+    PersonFactory,
+    ResidenceStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -367,6 +372,56 @@ def test_a_hand_over_takes_effect_when_the_receiving_agency_accepts(
         .status_code
         == 404
     )
+
+
+def test_a_change_of_benefit_law_proposes_the_hand_over_to_the_agency_of_the_new_law(
+    anna, cem, household, agencies, client_for
+):
+    agencies.jobcenter.legal_domains = ["sgb_ii"]
+    agencies.jobcenter.save()
+    case = _case_with_jobcenter(anna, cem, household, agencies)
+    mother = _members(household)[0]
+    DomainTransitionFactory.create(
+        residence_status=ResidenceStatusFactory.create(
+            person=mother,
+            owner_agency=agencies.kim,
+            kind="residence_permit",
+            paragraph="§ 25 Abs. 2 AufenthG",
+        )
+    )
+    detail = reverse("case:detail", args=[case.pk])
+    page = client_for(anna).get(detail).content.decode()
+    assert 'data-testid="handover-hint"' in page
+    hint = page.split('data-testid="handover-hint"')[1].split("</ul>")[0]
+    assert "Rania Darwish" in hint
+    assert agencies.jobcenter.name in hint
+    # the hand-over form starts with the Jobcenter chosen and the reason written
+    assert f'value="{agencies.jobcenter.code}" selected' in page
+    assert "SGB II" in page.split('id="handover-reason"')[1].split(">")[0]
+    # The participant that is not the lead is not asked to propose anything.
+    assert 'data-testid="handover-hint"' not in client_for(cem).get(detail).content.decode()
+
+
+def test_a_hidden_change_of_benefit_law_suggests_no_hand_over(
+    anna, cem, household, agencies, client_for
+):
+    """A status the Ausländerbehörde recorded and KIM may not see must not show through a
+    hint: the hint is read through the policy like the status itself."""
+    agencies.jobcenter.legal_domains = ["sgb_ii"]
+    agencies.jobcenter.save()
+    case = _case_with_jobcenter(anna, cem, household, agencies)
+    mother = _members(household)[0]
+    DomainTransitionFactory.create(
+        residence_status=ResidenceStatusFactory.create(
+            person=mother,
+            owner_agency=agencies.abh,
+            kind="residence_permit",
+            paragraph="§ 25 Abs. 2 AufenthG",
+        )
+    )
+    page = client_for(anna).get(reverse("case:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="handover-hint"' not in page
+    assert " selected>" not in page.split('id="handover-agency"')[1].split("</select>")[0]
 
 
 def test_the_case_page_preview_reuses_the_plan_and_shows_what_a_fresh_read_shows(
