@@ -129,7 +129,8 @@ def _conference_page(
     case = conference.case
     members = _visible_members(membership, case.household_id)
     leads = access.leads(membership, case)
-    agencies = list(conference.agencies.order_by("name"))
+    attending = selectors.conference_agencies(conference)
+    agencies = [a.agency for a in attending]
     minutes, decisions = selectors.conference_content(membership=membership, conference=conference)
     shown = [row for group in minutes + decisions for row in group.rows]
     policy_answers = policy.explain_many(membership, shown)
@@ -164,6 +165,7 @@ def _conference_page(
             "conference": conference,
             "name": family_name(case.household, members),
             "agencies": agencies,
+            "attending": attending,
             "family": selectors.conference_family(membership=membership, conference=conference),
             "topics": topics,
             "leads": leads,
@@ -319,7 +321,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "conference": conference,
             "case": case,
             "name": family_name(case.household, members),
-            "agencies": list(conference.agencies.order_by("name")),
+            "attending": selectors.conference_agencies(conference),
             "family": selectors.conference_family(membership=membership, conference=conference),
             "minutes": minutes,
             "decisions": decisions,

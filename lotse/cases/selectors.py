@@ -143,6 +143,26 @@ def handover_hints(
     ]
 
 
+@dataclass(frozen=True)
+class Attending:
+    """An agency at a conference and who comes for it: its contact person in the case (for
+    the lead agency the lead case manager)."""
+
+    agency: Agency
+    person: str
+
+
+def conference_agencies(conference: CaseConference) -> list[Attending]:
+    case = conference.case
+    contacts = {c.participant.agency_id: c.name for c in case_contacts(case)}
+    if case.lead_user is not None:
+        contacts[case.lead_agency_id] = str(case.lead_user)
+    return [
+        Attending(agency=agency, person=contacts.get(agency.pk, ""))
+        for agency in conference.agencies.order_by("name")
+    ]
+
+
 def case_contacts(case: Case) -> list[Contact]:
     return contacts_of([case])[case.pk]
 

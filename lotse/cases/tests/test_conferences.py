@@ -160,3 +160,13 @@ def test_minutes_wait_until_the_conference_is_held(anna, client_for, setting):
         {"minute-subjects": [mother.public_id], "minute-topic": "work", "minute-text": "Früh."},
     )
     assert response.status_code == 400
+
+
+def test_the_conference_names_who_comes_for_each_agency(anna, cem, client_for, setting):
+    """Agencies attend with a person: the case's contact person, the lead case manager for
+    the lead agency — on the conference page and in the minutes."""
+    _case, conference, _mother, _father = setting
+    page = client_for(anna).get(reverse("case:conference", args=[conference.pk]))
+    text = page.content.decode()
+    assert f"Jobcenter ({cem.get_full_name()})" in text
+    assert f"({anna.get_full_name()})" in text
