@@ -25,8 +25,8 @@ from lotse.people.choices import District, ResidenceKind, Sex
 from lotse.people.validation import language_name
 
 from .domains import LifeDomain
-from .models import FamilySituation, Location, Offer, Schedule
-from .services import OfferData, ScheduleData
+from .models import FamilySituation, Location, Offer, Provider, Schedule
+from .services import OfferData, ProviderData, ScheduleData
 
 #: Highest age a visitor can search for (as the services accept on offers).
 MAX_AGE = 120
@@ -406,20 +406,6 @@ class OfferForm(KernForm):
             schedules=schedules,
         )
 
-    def display(self, name: str, value: Any) -> str:
-        """A value of a field in words (for the stale-edit comparison)."""
-        if value in (None, "", []):
-            return "—"
-        if isinstance(value, bool):
-            return str(_("yes") if value else _("no"))
-        field = self.fields.get(name)
-        choices = dict(getattr(field, "choices", []) or [])
-        if isinstance(value, list | tuple):
-            return ", ".join(str(choices.get(v, v)) for v in value)
-        if isinstance(value, date):
-            return value.strftime("%d.%m.%Y")
-        return str(choices.get(value, value))
-
 
 def _location_label(location: Location) -> str:
     parts = [location.name, location.address_line, location.get_district_display()]
@@ -667,7 +653,9 @@ class LocationForm(KernForm):
         }
 
 
-class ProviderProposeForm(KernForm):
+class _ProviderFields(KernForm):
+    """What proposing and editing a provider share (HSDS organization)."""
+
     name = forms.CharField(label=_("Name of the provider"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -678,6 +666,38 @@ class ProviderProposeForm(KernForm):
     email = forms.EmailField(label=_("E-mail"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+class ProviderForm(_ProviderFields):
+    """A provider's public data, edited by those who keep it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    alternate_name = forms.CharField(
+        label=_("Other name"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. an abbreviation families know it by."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["description"].help_text = _(
+            "Who they are and what they do, in plain words. Shown with their offers in the "
+            "public directory and in the open-data export."
+        )
+
+    @staticmethod
+    def initial_for(provider: Provider) -> dict[str, Any]:
+        return {name: getattr(provider, name) for name in ProviderData.FIELDS} | {
+            "version": provider.version
+        }
+
+    def data_for_service(self) -> ProviderData:
+        data = self.cleaned_data
+        return ProviderData(**{name: data.get(name) or "" for name in ProviderData.FIELDS})
+
+
+class ProviderProposeForm(_ProviderFields):
     agency = forms.ChoiceField(
         label=_("Agency in Lotse that maintains it"),
         required=False,
@@ -718,3 +738,43 @@ class ProviderDecisionForm(VersionForm):
 
 class PauseForm(VersionForm):
     paused = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class OfferEndForm(VersionForm):
+    """When an offer ends: now, or after a last day of today or later."""
+
+    NOW = "now"
+    LATER = "later"
+
+    when = forms.ChoiceField(
+        label=_("When does the offer end?"),
+        choices=[
+            (NOW, _("Now: from today it is no longer shown and takes no new referrals")),
+            (LATER, _("After a last day")),
+        ],
+        initial=NOW,
+        widget=forms.RadioSelect,
+    )
+    last_day = PlausibleDateField(
+        label=_("Last day of the offer"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Today or later. Until then it is shown and takes referrals as before."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("when") == self.LATER
+            and not data.get("last_day")
+            and not self.has_error("last_day")
+        ):
+            self.add_error("last_day", _("Give the last day, or end the offer now."))
+        return data
+
+    def chosen_last_day(self) -> date | None:
+        """The chosen last day; None: now."""
+        if self.cleaned_data.get("when") == self.LATER:
+            day: date | None = self.cleaned_data.get("last_day")
+            return day
+        return None

@@ -235,8 +235,17 @@ class Offer(VersionedModel):
         return [row.domain for row in sorted(self.domain_rows.all(), key=lambda r: r.position)]
 
     def check_due(self, today: date | None = None) -> bool:
+        """Whether the six-monthly check is due; an ended offer needs none."""
         today = today or timezone.localdate()
+        if self.has_ended(today):
+            return False
         return self.checked_on is None or self.checked_on + CHECK_INTERVAL < today
+
+    def has_ended(self, today: date | None = None) -> bool:
+        """Whether the offer ran out: its last day (``valid_until``) lies in the past. An
+        ended offer is kept for the referrals and exports that name it, and can be reopened."""
+        today = today or timezone.localdate()
+        return self.valid_until is not None and self.valid_until < today
 
     def is_current(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -8,12 +8,14 @@ providers. Anything else is refused as if the provider did not exist (404).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -605,3 +607,233 @@ def location_save(
         detail={"location": True},
     )
     return location
+
+
+# --- a provider's own data --------------------------------------------------------------------
+
+
+@dataclass
+class ProviderData:
+    """A provider's public data, as HSDS ``organization`` carries it (the phone number is an
+    HSDS ``phone`` row of the organization). Field names are the model's."""
+
+    name: str
+    description: str
+    alternate_name: str = ""
+    email: str = ""
+    website: str = ""
+    phone: str = ""
+
+    FIELDS = ("name", "alternate_name", "description", "email", "website", "phone")
+
+
+def clean_provider_data(data: ProviderData) -> ProviderData:
+    """``data`` checked and trimmed; a ValidationError names every wrong field."""
+    errors: dict[str, list[str]] = {}
+
+    def attempt(check: Callable[[], None]) -> None:
+        try:
+            check()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+
+    def name() -> None:
+        data.name = clean_text(data.name, field="name", max_length=200, required=True)
+
+    def alternate_name() -> None:
+        data.alternate_name = clean_text(
+            data.alternate_name, field="alternate_name", max_length=200
+        )
+
+    def description() -> None:
+        data.description = clean_text(
+            data.description, field="description", max_length=5000, required=True, multiline=True
+        )
+
+    def phone() -> None:
+        data.phone = clean_text(data.phone, field="phone", max_length=40)
+
+    def email() -> None:
+        data.email = (data.email or "").strip()
+        if data.email:
+            try:
+                validate_email(data.email)
+            except ValidationError:
+                raise ValidationError({"email": _("Give a valid e-mail address.")}) from None
+
+    def website() -> None:
+        data.website = (data.website or "").strip()
+        if data.website:
+            try:
+                URLValidator(schemes=["http", "https"])(data.website)
+            except ValidationError:
+                raise ValidationError(
+                    {"website": _("Give a web address starting with https://.")}
+                ) from None
+
+    for check in (name, alternate_name, description, phone, email, website):
+        attempt(check)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@transaction.atomic
+def provider_update(
+    *,
+    provider: Provider,
+    data: ProviderData,
+    expected_version: int,
+    membership: Membership,
+    actor: User,
+) -> Provider:
+    """Save the provider's public data; a stale version is refused (``StaleEditError``) and
+    writes nothing. A proposed provider is kept by its proposer's agency, like an approved
+    one; approving stays with the system administrators."""
+    _require_manage(membership, provider)
+    data = clean_provider_data(data)
+    changed = [
+        name for name in ProviderData.FIELDS if getattr(provider, name) != getattr(data, name)
+    ]
+    for name in ProviderData.FIELDS:
+        setattr(provider, name, getattr(data, name))
+    provider.save_versioned(
+        expected_version=expected_version, update_fields=list(ProviderData.FIELDS)
+    )
+    # The directory has no action of its own for providers' data: it is recorded as the
+    # directory's "saved" event, the detail says what (field names, never values).
+    record(
+        action=AuditAction.OFFER_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=provider,
+        detail={"provider": True, "changed": changed},
+    )
+    return provider
+
+
+# --- ending and reopening an offer ------------------------------------------------------------
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+@transaction.atomic
+def offer_end(
+    *,
+    offer: Offer,
+    last_day: date | None,
+    expected_version: int,
+    membership: Membership,
+    actor: User,
+) -> Offer:
+    """End an offer instead of deleting it: referrals and exports name it, so it stays, with
+    its history, and can be reopened. ``last_day`` is the last day it runs (today or later);
+    ``None`` ends it now — its last day was yesterday, so from today it is neither in the
+    public directory nor matched, and takes no new referrals (``valid_until`` counts its last
+    day in, as everywhere in the directory)."""
+    _require_manage(membership, offer.provider)
+    today = timezone.localdate()
+    if offer.has_ended(today):
+        raise ValidationError(
+            _("This offer has already ended (its last day was %(date)s).")
+            % {"date": offer.valid_until.strftime("%d.%m.%Y") if offer.valid_until else "—"}
+        )
+    if last_day is not None and last_day < today:
+        raise ValidationError({"last_day": _("The last day cannot lie in the past.")})
+    previous = {"valid_from": _iso(offer.valid_from), "valid_until": _iso(offer.valid_until)}
+    fields = ["valid_until"]
+    if last_day is None:
+        offer.valid_until = today - timedelta(days=1)
+        if offer.valid_from is not None and offer.valid_from > offer.valid_until:
+            # It never started: an end before the start would read as nonsense. The planned
+            # start stays in the audit event.
+            offer.valid_from = None
+            fields.append("valid_from")
+    else:
+        if offer.valid_from is not None and last_day < offer.valid_from:
+            raise ValidationError(
+                {
+                    "last_day": _("The offer only starts on %(date)s: choose that day or later.")
+                    % {"date": offer.valid_from.strftime("%d.%m.%Y")}
+                }
+            )
+        offer.valid_until = last_day
+    offer.save_versioned(expected_version=expected_version, update_fields=fields)
+    record(
+        action=AuditAction.OFFER_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=offer,
+        detail={"ended": True, "valid_until": _iso(offer.valid_until), "previous": previous},
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_reopen(
+    *, offer: Offer, expected_version: int, membership: Membership, actor: User
+) -> Offer:
+    """Lift the end of an offer (ended, or with its end planned): it runs open-ended again."""
+    _require_manage(membership, offer.provider)
+    if offer.valid_until is None:
+        raise ValidationError(_("This offer has no end to lift."))
+    previous = _iso(offer.valid_until)
+    offer.valid_until = None
+    offer.save_versioned(expected_version=expected_version, update_fields=["valid_until"])
+    record(
+        action=AuditAction.OFFER_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=offer,
+        detail={"reopened": True, "previous": {"valid_until": previous}},
+    )
+    return offer
+
+
+# --- deleting a location ----------------------------------------------------------------------
+
+
+class LocationInUseError(ValidationError):
+    """A location that offers still name is not deleted; ``offers`` says which."""
+
+    def __init__(self, offers: list[Offer]) -> None:
+        super().__init__(
+            _("Offers still take place at this location: %(offers)s.")
+            % {"offers": ", ".join(offer.name for offer in offers)}
+        )
+        self.offers = offers
+
+
+def offers_at_location(location: Location) -> list[Offer]:
+    """Every offer that names the location, ended ones included: as a place or in its
+    times."""
+    return list(
+        Offer.objects.filter(
+            Q(pk__in=OfferLocation.objects.filter(location=location).values("offer_id"))
+            | Q(pk__in=Schedule.objects.filter(location=location).values("offer_id"))
+        ).order_by("name", "pk")
+    )
+
+
+@transaction.atomic
+def location_delete(*, location: Location, membership: Membership, actor: User) -> None:
+    """Delete a location no offer uses (else ``LocationInUseError`` naming the offers)."""
+    _require_manage(membership, location.provider)
+    # Lock the row first: an offer given this location meanwhile (its row's foreign key
+    # waits for the lock) either is seen below or fails after the delete, and is never
+    # removed silently with the location.
+    Location.objects.select_for_update().filter(pk=location.pk).exists()
+    offers = offers_at_location(location)
+    if offers:
+        raise LocationInUseError(offers)
+    record(
+        action=AuditAction.OFFER_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=location,
+        detail={"location": True, "deleted": True, "provider": location.provider_id},
+    )
+    location.delete()

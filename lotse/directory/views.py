@@ -13,11 +13,12 @@ A provider, offer or location outside the member's reach answers 404, as if it d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,12 +38,15 @@ from lotse.core.paging import Paging
 from lotse.people.choices import ResidenceKind
 
 from . import services
+from .conflicts import ConflictRow, changed_labels, conflict_rows, rebased
 from .forms import (
     LocationForm,
+    OfferEndForm,
     OfferForm,
     OfferSearchForm,
     PauseForm,
     ProviderDecisionForm,
+    ProviderForm,
     ProviderProposeForm,
     ScheduleForm,
     VersionForm,
@@ -95,6 +99,11 @@ def _managed_offer(membership: Membership, pk: int) -> Offer:
 
 def _managed_provider(membership: Membership, pk: int) -> Provider:
     return get_object_or_404(manageable_providers(membership), pk=pk)
+
+
+def _managed_location(membership: Membership, pk: int) -> Location:
+    locations = Location.objects.filter(provider__in=manageable_providers(membership))
+    return get_object_or_404(locations.select_related("provider"), pk=pk)
 
 
 # --- the internal directory -----------------------------------------------------------------
@@ -187,47 +196,34 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _conflict_rows(form: OfferForm, stale: StaleEditError) -> list[dict[str, str]]:
-    """What someone else changed, field by field, in words: theirs beside yours."""
-    current = stale.current
-    assert isinstance(current, Offer)  # noqa: S101 - offer services save offers
-    mine = form.cleaned_data
-    rows = []
-    for name in stale.changed_fields:
-        if name in ("checked_on", "checked_by"):
-            if name == "checked_by":
-                continue
-            rows.append(
-                {
-                    "field": _("Data checked on"),
-                    "current": current.checked_on.strftime("%d.%m.%Y")
-                    if current.checked_on
-                    else "—",
-                    "yours": _("today, with your save"),
-                }
-            )
-            continue
-        if name not in form.fields:
-            continue
-        value = getattr(current, name)
-        if name == "required_documents":
-            shown_current, shown_mine = (
-                "; ".join(value) or "—",
-                "; ".join(
-                    line.strip() for line in str(mine.get(name) or "").splitlines() if line.strip()
-                ),
-            )
-        else:
-            shown_current = form.display(name, value)
-            shown_mine = form.display(name, mine.get(name))
-        rows.append(
-            {
-                "field": str(form.fields[name].label),
-                "current": shown_current,
-                "yours": shown_mine or "—",
-            }
-        )
-    return rows
+def _offer_conflict_rows(form: OfferForm, stale: StaleEditError) -> list[ConflictRow]:
+    """What someone else changed on the offer: the check date and the documents (one per
+    line in the form) in their own words, everything else as the form shows it."""
+
+    def checked_on(current: Offer, mine: Mapping[str, Any]) -> ConflictRow:
+        return {
+            "field": _("Data checked on"),
+            "current": current.checked_on.strftime("%d.%m.%Y") if current.checked_on else "—",
+            "yours": _("today, with your save"),
+        }
+
+    def required_documents(current: Offer, mine: Mapping[str, Any]) -> ConflictRow:
+        typed = [line.strip() for line in str(mine.get("required_documents") or "").splitlines()]
+        return {
+            "field": str(form.fields["required_documents"].label),
+            "current": "; ".join(current.required_documents) or "—",
+            "yours": "; ".join(line for line in typed if line) or "—",
+        }
+
+    return conflict_rows(
+        form,
+        stale,
+        special={
+            "checked_on": checked_on,
+            "checked_by": lambda current, mine: None,
+            "required_documents": required_documents,
+        },
+    )
 
 
 def _offer_form_page(
@@ -279,11 +275,9 @@ def _offer_form_page(
                         actor=current_user(request),
                     )
             except StaleEditError as stale:
-                conflict = _conflict_rows(form, stale)
+                conflict = _offer_conflict_rows(form, stale)
                 # Re-based on the current version: saving again overwrites knowingly.
-                rebased = request.POST.copy()
-                rebased["version"] = str(stale.current.version)  # type: ignore[attr-defined]
-                form = OfferForm(rebased, **form_kwargs)
+                form = OfferForm(rebased(request.POST, stale), **form_kwargs)
                 form.is_valid()
                 status = 409
             except ValidationError as error:
@@ -341,16 +335,8 @@ def _stale_message(request: HttpRequest, stale: StaleEditError) -> None:
             "Someone else changed this offer in the meantime (%(fields)s). Nothing was "
             "saved: check the offer and try again."
         )
-        % {"fields": ", ".join(_field_label(name) for name in stale.changed_fields) or "—"},
+        % {"fields": changed_labels(Offer, stale)},
     )
-
-
-def _field_label(name: str) -> str:
-    try:
-        field = Offer._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
 
 
 @require_POST
@@ -410,6 +396,95 @@ def offer_referrals(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, offer)
 
 
+def _offer_end_page(request: HttpRequest, membership: Membership, offer: Offer) -> HttpResponse:
+    form = OfferEndForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": offer.version, "when": OfferEndForm.NOW},
+    )
+    stale_fields = ""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.offer_end(
+                    offer=offer,
+                    last_day=form.chosen_last_day(),
+                    expected_version=form.cleaned_data["version"],
+                    membership=membership,
+                    actor=current_user(request),
+                )
+            except StaleEditError as stale:
+                stale_fields = changed_labels(Offer, stale)
+                # Shown as it is now; sending again ends it knowingly.
+                offer = _managed_offer(membership, offer.pk)
+                form = OfferEndForm(rebased(request.POST, stale))
+                form.is_valid()
+                status = 409
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                if offer.has_ended():
+                    text = _("%(offer)s has ended. It is kept, and you can reopen it.")
+                else:
+                    text = _("%(offer)s ends after %(date)s.")
+                messages.success(
+                    request,
+                    text
+                    % {
+                        "offer": offer.name,
+                        "date": offer.valid_until.strftime("%d.%m.%Y") if offer.valid_until else "",
+                    },
+                )
+                return _back(request, offer)
+    return render(
+        request,
+        "directory/offer_end.html",
+        {
+            "offer": offer,
+            "form": form,
+            "summary": error_summary(form),
+            "stale_fields": stale_fields,
+            "back": request.POST.get("back") or request.GET.get("back") or "offer",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def offer_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "End the offer": asks first (GET), ends it on POST — never deletes it."""
+    membership = membership_with(request, Capability.MANAGE_OFFERS)
+    offer = _managed_offer(membership, pk)
+    return _offer_end_page(request, membership, offer)
+
+
+@require_POST
+def offer_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_with(request, Capability.MANAGE_OFFERS)
+    offer = _managed_offer(membership, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form is incomplete. Reload the page and try again."))
+        return _back(request, offer)
+    try:
+        services.offer_reopen(
+            offer=offer,
+            expected_version=form.cleaned_data["version"],
+            membership=membership,
+            actor=current_user(request),
+        )
+    except StaleEditError as stale:
+        _stale_message(request, stale)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(offer)s runs again, with no end date.") % {"offer": offer.name}
+        )
+    return _back(request, offer)
+
+
 # --- locations and providers -----------------------------------------------------------------
 
 
@@ -455,13 +530,38 @@ def location_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with(request, Capability.MANAGE_OFFERS)
-    location = get_object_or_404(
-        Location.objects.filter(provider__in=manageable_providers(membership)).select_related(
-            "provider"
-        ),
-        pk=pk,
-    )
+    location = _managed_location(membership, pk)
     return _location_page(request, membership, location.provider, location)
+
+
+@require_http_methods(["GET", "POST"])
+def location_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET); deletes on POST — only a location no offer names, ended offers
+    included, else the page names the offers that still use it."""
+    membership = membership_with(request, Capability.MANAGE_OFFERS)
+    location = _managed_location(membership, pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.location_delete(
+                location=location, membership=membership, actor=current_user(request)
+            )
+        except services.LocationInUseError as in_use:
+            offers = in_use.offers
+            status = 400
+        else:
+            messages.success(
+                request, _("The location %(location)s is deleted.") % {"location": location.name}
+            )
+            return redirect("directory:manage")
+    else:
+        offers = services.offers_at_location(location)
+    return render(
+        request,
+        "directory/location_delete.html",
+        {"location": location, "offers": offers, "refused": status == 400},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -508,6 +608,51 @@ def provider_propose(request: HttpRequest) -> HttpResponse:
         "directory/provider_form.html",
         {"form": form, "summary": error_summary(form)},
         status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provider's public data (HSDS organization), for those who keep it — a proposed
+    provider too, by its proposer's agency."""
+    membership = membership_with(request, Capability.MANAGE_OFFERS)
+    provider = _managed_provider(membership, pk)
+    initial = ProviderForm.initial_for(provider)
+    form = ProviderForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict: list[ConflictRow] = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.provider_update(
+                    provider=provider,
+                    data=form.data_for_service(),
+                    expected_version=form.cleaned_data["version"],
+                    membership=membership,
+                    actor=current_user(request),
+                )
+            except StaleEditError as stale:
+                conflict = conflict_rows(form, stale)
+                # Re-based on the current version: saving again overwrites knowingly.
+                form = ProviderForm(rebased(request.POST, stale), initial=initial)
+                form.is_valid()
+                status = 409
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The provider's data has been saved."))
+                return redirect("directory:manage")
+    return render(
+        request,
+        "directory/provider_edit.html",
+        {
+            "provider": provider,
+            "form": form,
+            "conflict": conflict,
+            "summary": error_summary(form),
+        },
+        status=status,
     )
 
 
@@ -594,9 +739,12 @@ def start_offers(*, request: HttpRequest, membership: Membership) -> SafeString 
     providers waiting for a system admin's decision."""
     if not (membership.can(Capability.MANAGE_OFFERS) or services.may_administer(membership)):
         return None
-    due_before = timezone.localdate() - CHECK_INTERVAL
-    offers = Offer.objects.filter(provider__in=manageable_providers(membership)).exclude(
-        status=Offer.Status.DEFUNCT
+    today = timezone.localdate()
+    due_before = today - CHECK_INTERVAL
+    offers = (
+        Offer.objects.filter(provider__in=manageable_providers(membership))
+        .exclude(status=Offer.Status.DEFUNCT)
+        .exclude(valid_until__lt=today)
     )
     due = offers.filter(Q(checked_on__isnull=True) | Q(checked_on__lt=due_before)).count()
     proposed = (

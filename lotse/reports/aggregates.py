@@ -14,6 +14,16 @@ The period beside the requested one is the same period one year earlier (Vorjahr
 not the period immediately before: with the latter, a half-year report and its predecessor
 would add up to the year report and a withheld cell could be computed from three published
 ones (``tests/test_suppression.py`` shows the attack).
+
+Reports of overlapping periods still bound each other's cells (a year's count is at least
+its half-year's). So every count table is also protected against the tables of the
+committee reports released before (``models.FigureRelease``) and against its own columns
+where they overlap (a period longer than a year): ``release_audit.protect_grid`` withholds
+more of the new table until no withheld entry, earlier or new, can be pinned. Each table
+says how its count adds up over time (``release_audit.Kind``) and which codes its rows
+count, in every district for a city-wide figure, so that the audit relates a district's
+figures to the city's. The cases' course through the period (``case_flow``: new/continued ×
+closed/open) does not add up over time in that way and is protected per table only.
 """
 
 from __future__ import annotations
@@ -64,11 +74,14 @@ from lotse.referrals.models import DeclineReason, Referral, ReferralEvent, Statu
 from .models import (
     BuildingBlock,
     CooperationAgreement,
+    FigureRelease,
     GovernanceMeeting,
     StaffPost,
     StructuralFinding,
 )
-from .suppression import Protected, State, protect, recoverable
+from .release_audit import Figure as PublishedFigure
+from .release_audit import Kind, Published, positions, protect_grid
+from .suppression import Protected, State
 from .tables import Column, Entry, Figures, Period, Row, Section, Table
 
 #: The label of a withheld or missing characteristic; always its own row.
@@ -146,7 +159,13 @@ def request_figures(
     if district and district not in District.values:
         raise PeriodError(_("Choose a district of the list."))
     period = check_period(start, end)
-    counter = _Counter(scope=scope, district=district, k=minimum_cell_size())
+    previous = same_period_a_year_earlier(period)
+    counter = _Counter(
+        scope=scope,
+        district=district,
+        k=minimum_cell_size(),
+        released=released_forms(scope, start=previous.start, end=period.end),
+    )
     figures = Figures(
         period=period,
         previous=same_period_a_year_earlier(period),
@@ -155,7 +174,7 @@ def request_figures(
         scope_label=scope.label(),
         k=counter.k,
         as_of=timezone.localdate(),
-        sections=counter.sections(period, same_period_a_year_earlier(period)),
+        sections=counter.sections(period, previous),
     )
     record(
         action=AuditAction.FIGURES_REQUESTED,
@@ -174,6 +193,104 @@ def request_figures(
     return figures
 
 
+def record_release_shown(membership: Membership, release: FigureRelease) -> None:
+    """Showing a release's figures again is a figure request too: audited, without numbers."""
+    record(
+        action=AuditAction.FIGURES_REQUESTED,
+        actor=membership.user,
+        agency=membership.agency,
+        target=release,
+        detail={
+            "from": release.period_from.isoformat(),
+            "to": release.period_to.isoformat(),
+            "district": release.district,
+            "scope": release.scope,
+            "release": release.pk,
+        },
+    )
+
+
+# --- what was released before ----------------------------------------------------------------
+
+#: The areas a city-wide figure counts: every district, and the families without one.
+AREAS: tuple[str, ...] = (*District.values, "")
+#: Stands for every nationality no table of an audit names (one code is enough: no
+#: published figure tells them apart).
+UNNAMED = "*"
+
+#: Released tables by table key: their published forms (``Table.form``).
+ReleasedForms = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+def scope_key(scope: Scope) -> str:
+    return "city" if scope.agency is None else f"agency:{scope.agency.pk}"
+
+
+def released_forms(scope: Scope, *, start: date, end: date) -> dict[str, list[Mapping[str, Any]]]:
+    """The tables of the releases that count a day of ``start``–``end`` and whose data
+    include ``scope``'s (the city's releases for an agency too: they count its cases),
+    oldest release first, each with its ``"scope"``; one query."""
+    forms: dict[str, list[Mapping[str, Any]]] = {}
+    scopes = {scope_key(scope), scope_key(Scope(agency=None))}
+    releases = FigureRelease.objects.filter(
+        scope__in=scopes, covers_from__lte=end, period_to__gte=start
+    ).order_by("released_at", "pk")
+    for where, tables in releases.values_list("scope", "forms"):
+        for key, form in (tables or {}).items():
+            forms.setdefault(key, []).append({**form, "scope": where})
+    return forms
+
+
+#: What the city counts beside one agency's data, when an agency's figures meet the city's.
+_MINE, _REST = "@mine", "@rest"
+
+
+def _codes(
+    codes: Iterable[str],
+    area: str,
+    named: Sequence[str] | None,
+    universe: frozenset[str],
+    parts: Sequence[str] = ("",),
+) -> frozenset[str]:
+    """The atomic codes a figure of these row codes counts: per area (every area for a
+    city-wide figure), "other nationalities" as every nationality its table does not name,
+    and per ``part`` (an agency's part of the city's data and the rest, where one agency's
+    figures meet the city's: the agency counts a part of what the city counts)."""
+    areas = [area] if area else AREAS
+    members: set[str] = set()
+    for code in codes:
+        if named is not None and code == OTHER:
+            members |= (universe - set(named)) | {UNNAMED}
+        else:
+            members.add(code)
+    return frozenset(
+        f"{where}/{member}{part}" for where in areas for member in members for part in parts
+    )
+
+
+def _published(
+    form: Mapping[str, Any], universe: frozenset[str], parts: Sequence[str] = ("",)
+) -> Published:
+    named = form.get("named")
+    return Published(
+        tuple(
+            PublishedFigure(
+                (first, last),
+                _codes(codes, form["area"], named, universe, parts),
+                State(state),
+                value,
+            )
+            for first, last, codes, state, value in form["figures"]
+        ),
+        k=int(form["k"]),
+        floor=int(form["floor"]),
+    )
+
+
+def _span(period: Period, *, on_day: bool) -> tuple[int, int]:
+    return (period.end if on_day else period.start).toordinal(), period.end.toordinal()
+
+
 # --- counting ---------------------------------------------------------------------------------
 
 
@@ -190,10 +307,15 @@ def _median_days(values: Sequence[int | float]) -> Decimal | None:
 class _Counter:
     """Raw aggregates of one scope and district; only published tables leave it."""
 
-    def __init__(self, *, scope: Scope, district: str, k: int) -> None:
+    def __init__(
+        self, *, scope: Scope, district: str, k: int, released: ReleasedForms | None = None
+    ) -> None:
         self.scope = scope
         self.district = district
         self.k = k
+        self.released: ReleasedForms = released or {}
+        #: Tables withheld in full because of the releases before.
+        self.blanked: list[str] = []
 
     # --- base querysets: the scope and the district, applied once ----------------------------
 
@@ -233,6 +355,77 @@ class _Counter:
 
     # --- tables -------------------------------------------------------------------------------
 
+    def protect(
+        self,
+        key: str,
+        grid: list[list[int]],
+        *,
+        spans: Sequence[tuple[int, int]],
+        codes: Sequence[Sequence[str]],
+        row_totals: bool,
+        column_totals: bool,
+        kind: Kind | None,
+        named: Sequence[str] | None = None,
+    ) -> tuple[Protected, dict[str, Any] | None]:
+        """``grid`` protected on its own and against the released tables of ``key``, and its
+        published form; ``codes[r][c]`` is the row code cell ``(r, c)`` counts. ``kind``
+        None: per table only (a count that does not add up over time), and no form."""
+        forms = [f for f in self.released.get(key, ()) if kind is not None and f["kind"] == kind]
+        universe = frozenset(named or ()).union(*(f.get("named") or () for f in forms))
+        mine = scope_key(self.scope)
+        # An agency's figures count a part of the city's: its own part, and the city the rest.
+        agency = self.scope.agency is not None
+        own = (_MINE,) if agency else ("",)
+        release = protect_grid(
+            grid,
+            spans=spans,
+            categories=[
+                [_codes([code], self.district, named, universe, own) for code in row]
+                for row in codes
+            ],
+            row_totals=row_totals,
+            column_totals=column_totals,
+            earlier=[
+                _published(
+                    form, universe, own if form["scope"] == mine or not agency else (_MINE, _REST)
+                )
+                for form in forms
+            ],
+            kind=kind or Kind.EVENTS,
+            k=self.k,
+        )
+        if kind is None:
+            return release.protected, None
+        if release.blank:
+            self.blanked.append(key)
+        rows, columns = len(grid), len(grid[0]) if grid else 0
+        lines = []
+        for r, c in positions(rows, columns, row_totals=row_totals, column_totals=column_totals):
+            line_r = range(rows) if r == rows else [r]
+            line_c = range(columns) if c == columns else [c]
+            lines.append(sorted({codes[i][j] for i in line_r for j in line_c}))
+        form = {
+            "kind": str(kind),
+            "k": self.k,
+            "floor": release.published.floor,
+            "area": self.district,
+            "named": list(named) if named is not None else None,
+            "figures": [
+                [figure.span[0], figure.span[1], line, str(figure.state), figure.value]
+                for figure, line in zip(release.published.figures, lines, strict=True)
+            ],
+        }
+        return release.protected, form
+
+    def _note(self, key: str, note: str) -> str:
+        """The table's note, and why it shows nothing where it was withheld in full."""
+        if key not in self.blanked:
+            return note
+        why = _(
+            "withheld in full: together with an earlier report it would reveal withheld figures"
+        )
+        return f"{note}; {why}" if note else why
+
     def compare(
         self,
         key: str,
@@ -245,12 +438,27 @@ class _Counter:
         totals: bool = True,
         note: str = "",
         chart: str = "bar",
+        kind: Kind = Kind.EVENTS,
+        on_day: bool = False,
+        named: Sequence[str] | None = None,
     ) -> Table:
-        """Rows × (period, same period a year earlier), each column protected on its own."""
+        """Rows × (period, same period a year earlier), each column protected on its own and
+        the table against the releases before. ``kind``: how the count adds up over time;
+        ``on_day``: it counts on the last day of each period; ``named``: the codes the
+        table names, where its row "other" counts every code it does not name."""
         columns = [count(period) for period in periods]
         codes = [code for code, _label in rows]
         grid = [[column.get(code, 0) for column in columns] for code in codes]
-        protected = _protect(grid, k=self.k, row_totals=False, column_totals=totals)
+        protected, form = self.protect(
+            key,
+            grid,
+            spans=[_span(period, on_day=on_day) for period in periods],
+            codes=[[code] * len(periods) for code in codes],
+            row_totals=False,
+            column_totals=totals,
+            kind=kind,
+            named=named,
+        )
         column_totals = None
         if totals and protected.column_totals is not None:
             column_totals = tuple(
@@ -274,7 +482,8 @@ class _Counter:
             k=self.k,
             compare=True,
             chart=chart,  # type: ignore[arg-type]
-            note=note,
+            note=self._note(key, note),
+            form=form,
         )
 
     def crossed(
@@ -286,12 +495,23 @@ class _Counter:
         columns: Sequence[tuple[str, str]],
         counts: Mapping[tuple[str, str], int],
         *,
+        period: Period,
+        kind: Kind | None = Kind.EVENTS,
         note: str = "",
         chart: str = "none",
     ) -> Table:
-        """A two-dimensional table with both margins, protected as one."""
+        """A two-dimensional table of ``period`` with both margins, protected as one and
+        against the releases before (``kind`` None: as one only)."""
         grid = [[counts.get((r, c), 0) for c, _l in columns] for r, _l in rows]
-        protected = _protect(grid, k=self.k, row_totals=True, column_totals=True)
+        protected, form = self.protect(
+            key,
+            grid,
+            spans=[_span(period, on_day=False)] * len(columns),
+            codes=[[f"{r}|{c}" for c, _l in columns] for r, _l in rows],
+            row_totals=True,
+            column_totals=True,
+            kind=kind,
+        )
         assert protected.row_totals is not None  # noqa: S101  # asked for
         assert protected.column_totals is not None  # noqa: S101
         assert protected.grand_total is not None  # noqa: S101
@@ -316,7 +536,8 @@ class _Counter:
             grand_total=_entry(sum(map(sum, grid)), protected.grand_total),
             k=self.k,
             chart=chart,  # type: ignore[arg-type]
-            note=note,
+            note=self._note(key, note),
+            form=form,
         )
 
     # --- the sections -------------------------------------------------------------------------
@@ -390,14 +611,22 @@ class _Counter:
         post_entries: list[Entry] = []
         case_entries: list[Entry] = []
         ratio_entries: list[Entry] = []
-        for each in periods:
+        in_care = [self.cases_in_care(each.end).count() for each in periods]
+        protected, form = self.protect(
+            "caseload",
+            [in_care],
+            spans=[_span(each, on_day=True) for each in periods],
+            codes=[["cases"] * len(periods)],
+            row_totals=False,
+            column_totals=False,
+            kind=Kind.EVENTS,
+        )
+        for each, cases, state in zip(periods, in_care, protected.cells[0], strict=True):
             posts_fte = (
                 self._posts(each.end)
                 .filter(building_block=BuildingBlock.CASE_MANAGEMENT)
                 .aggregate(total=Coalesce(Sum("full_time_equivalents"), Decimal(0)))["total"]
             )
-            cases = self.cases_in_care(each.end).count()
-            state = protect([[cases]], k=self.k, row_totals=False, column_totals=False).cells[0][0]
             post_entries.append(Entry(posts_fte))
             case_entries.append(_entry(cases, state))
             if state == State.SHOWN and posts_fte:
@@ -419,6 +648,8 @@ class _Counter:
             k=self.k,
             compare=True,
             chart="none",
+            note=self._note("caseload", ""),
+            form=form,
         )
         return posts, caseload
 
@@ -444,6 +675,7 @@ class _Counter:
             totals=False,
             note=_("on the last day of each period"),
             chart="none",
+            on_day=True,
         )
         flow = self.case_flow(periods[0])
         return in_care, flow
@@ -488,6 +720,9 @@ class _Counter:
                 ("new", "closed"): counts["new_closed"],
                 ("new", "open"): counts["new_open"],
             },
+            period=period,
+            # New/continued and closed/open depend on the whole period: no sum of days.
+            kind=None,
             note=period.label(),
         )
 
@@ -550,6 +785,7 @@ class _Counter:
             sex_rows,
             grouped(lambda day: F("sex")),
             periods,
+            on_day=True,
         )
         ages = self.compare(
             "age",
@@ -564,6 +800,7 @@ class _Counter:
             ],
             grouped(_age_band),
             periods,
+            on_day=True,
         )
         households = self.compare(
             "household_type",
@@ -579,6 +816,7 @@ class _Counter:
             self._household_types,
             periods,
             note=_("families, not persons"),
+            on_day=True,
         )
         nationality = self._nationalities(periods)
         residence = self.compare(
@@ -589,6 +827,7 @@ class _Counter:
             + [(NOT_STATED, _("not stated"))],
             residence_groups,
             periods,
+            on_day=True,
         )
         return sex, ages, households, nationality, residence
 
@@ -653,6 +892,8 @@ class _Counter:
             lambda period: folded[period],
             periods,
             note=_("first nationality named"),
+            on_day=True,
+            named=named,
         )
 
     # (e) needs
@@ -676,6 +917,7 @@ class _Counter:
             count,
             periods,
             note=_("assessed in the period; a person counts once per domain"),
+            kind=Kind.DISTINCT,
         )
 
     # (f) referrals
@@ -729,6 +971,7 @@ class _Counter:
                 ("ended", _("ended without completion")),
             ],
             counts,
+            period=period,
             note=period.label(),
         )
 
@@ -765,10 +1008,16 @@ class _Counter:
         """How many and their median, per period; the median only where the count is shown."""
         count_entries: list[Entry] = []
         median_entries: list[Entry] = []
-        for sample in samples:
-            state = protect([[len(sample)]], k=self.k, row_totals=False, column_totals=False).cells[
-                0
-            ][0]
+        protected, form = self.protect(
+            key,
+            [[len(sample) for sample in samples]],
+            spans=[_span(each, on_day=False) for each in periods],
+            codes=[["count"] * len(periods)],
+            row_totals=False,
+            column_totals=False,
+            kind=Kind.EVENTS,
+        )
+        for sample, state in zip(samples, protected.cells[0], strict=True):
             count_entries.append(_entry(len(sample), state))
             if state == State.SHOWN:
                 median_entries.append(Entry(_median_days(sample)))
@@ -787,6 +1036,8 @@ class _Counter:
             k=self.k,
             compare=True,
             chart="none",
+            note=self._note(key, ""),
+            form=form,
         )
 
     # (g) closures
@@ -887,6 +1138,7 @@ class _Counter:
             domains,
             districts,
             current,
+            period=periods[0],
             note=_("needs without a suitable offer and referrals declined for lack of capacity"),
         )
         previous = self._finding_counts(periods[1])
@@ -970,23 +1222,6 @@ class _Counter:
             compare=True,
             chart="none",
         )
-
-
-def _protect(grid: list[list[int]], *, k: int, row_totals: bool, column_totals: bool) -> Protected:
-    """``protect``, and where a table cannot be protected (k−1 ones summing to a published
-    k−1: each "< k" is then exactly 1, whatever else is withheld) nothing of it is shown."""
-    protected = protect(grid, k=k, row_totals=row_totals, column_totals=column_totals)
-    if not recoverable(grid, protected, k=k):
-        return protected
-
-    rows = [sum(row) for row in grid]
-    columns = [sum(column) for column in zip(*grid, strict=True)] if grid else []
-    return Protected(
-        cells=tuple(tuple(State.SECONDARY if v else State.SHOWN for v in row) for row in grid),
-        row_totals=tuple(State.SECONDARY for _v in rows) if row_totals else None,
-        column_totals=tuple(State.SECONDARY for _v in columns) if column_totals else None,
-        grand_total=State.SECONDARY if row_totals and column_totals else None,
-    )
 
 
 def _compare_columns(periods: tuple[Period, Period]) -> tuple[Column, Column]:

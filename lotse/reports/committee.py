@@ -41,8 +41,8 @@ from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.people.choices import District
 
-from .models import CommitteeReport, CommitteeReportVersion
-from .tables import Entry, Figures, Row, Table
+from .models import CommitteeReport, CommitteeReportVersion, FigureRelease
+from .tables import Entry, Figures, Row, Table, figures_from_snapshot, figures_snapshot
 
 Style = CommitteeReport.LabelStyle
 
@@ -191,15 +191,60 @@ def report_figures(
     membership: Membership, report: CommitteeReport, *, language: str | None = None
 ) -> Figures:
     """The figures of the report's period (audited by ``aggregates``), labelled in
-    ``language`` (the document's German by default; ``""`` keeps the active language)."""
+    ``language`` (the document's German by default; ``""`` keeps the active language).
+
+    A final report shows the figures it was released with (:func:`release`), in the
+    document's German, whatever the data did since.
+    """
     from . import aggregates
 
     _require(membership)
+    if report.state == CommitteeReport.State.FINAL:
+        released = release(membership, report)
+        aggregates.record_release_shown(membership, released)
+        return figures_from_snapshot(released.figures)
     chosen = DOCUMENT_LANGUAGE if language is None else language or translation.get_language()
     with translation.override(chosen):
         return aggregates.request_figures(
             membership, start=report.period_from, end=report.period_to, district=report.district
         )
+
+
+def release(membership: Membership, report: CommitteeReport) -> FigureRelease:
+    """The release of the report's figures for its period and district, made now if there
+    is none: counted, protected against every release before (``release_audit``, through
+    ``aggregates``) and kept unchanged from then on, published values only.
+
+    Two reports released at the same moment are not protected against each other; releases
+    are rare and deliberate (saving a report as final), so this is left to the people.
+    """
+    from . import aggregates
+
+    _require(membership)
+    found = (
+        report.releases.filter(
+            period_from=report.period_from, period_to=report.period_to, district=report.district
+        )
+        .order_by("pk")
+        .first()
+    )
+    if found is not None:
+        return found
+    with translation.override(DOCUMENT_LANGUAGE):
+        figures = aggregates.request_figures(
+            membership, start=report.period_from, end=report.period_to, district=report.district
+        )
+    return FigureRelease.objects.create(
+        report=report,
+        scope=aggregates.scope_key(aggregates.figures_scope(membership)),
+        period_from=report.period_from,
+        period_to=report.period_to,
+        covers_from=figures.previous.start,
+        district=report.district,
+        figures=figures_snapshot(figures),
+        forms={table.key: table.form for table in figures.tables() if table.form is not None},
+        released_by=membership.user,
+    )
 
 
 # --- the saved content -------------------------------------------------------------------------
@@ -365,6 +410,8 @@ def report_save(
         report.save_versioned(expected_version=expected_version, update_fields=list(FIELDS))
         _write_version(report, membership)
         _audit(AuditAction.COMMITTEE_REPORT_SAVED, membership, report, version=report.version)
+        if report.state == CommitteeReport.State.FINAL:
+            release(membership, report)
     return report
 
 

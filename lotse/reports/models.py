@@ -237,3 +237,51 @@ class CommitteeReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} v{self.number}"
+
+
+class FigureRelease(models.Model):
+    """The figures of a committee report as released to the council, kept unchanged.
+
+    A report is released when it is saved as final (at the latest when a final report is
+    first printed): its figures are counted once more, protected against every release
+    before (:mod:`lotse.reports.release_audit`), and frozen here. The PDF, the Anlage and the
+    edit page of the final report show these, so a released paper does not change when the
+    data does, and every later figure request is protected against what it published.
+
+    Only published values are kept — a withheld entry has none here, as in the PDF — so
+    nothing in this table is more than the council received, and erasing a person leaves
+    nothing of theirs behind in it. The audit needs no more: it asks which values the
+    published figures allow, not what they were. ``figures`` is the published
+    :class:`~lotse.reports.tables.Figures` (for showing them again), ``forms`` per table key
+    the published entries with their periods and categories (for the audit).
+    """
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.PROTECT, related_name="releases")
+    #: Whose data the figures count: "city", or "agency:<pk>" for one agency's.
+    scope = models.CharField(_("scope"), max_length=40)
+    period_from = models.DateField(_("period from"))
+    period_to = models.DateField(_("period until"))
+    #: The first day any of its columns counts (the start of the same period a year earlier).
+    covers_from = models.DateField(_("counted from"))
+    district = models.CharField(
+        _("district"), max_length=32, choices=District.choices, blank=True, default=""
+    )
+    figures = models.JSONField(_("published figures"))
+    forms = models.JSONField(_("published tables"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("figure release")
+        verbose_name_plural = _("figure releases")
+        ordering = ["released_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["scope", "covers_from", "period_to"], name="reports_release_span_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.period_from}–{self.period_to}"

@@ -23,6 +23,7 @@ two are displayed differently, and every published non-zero entry is
 The protection is per table. It does not know other reports: two reports of
 nested periods, for instance, bound each other's cells (the longer period's
 count is at least the shorter one's), which no per-table rule can rule out.
+:mod:`lotse.reports.release_audit` protects a table against the published ones.
 
 The module is pure Python (numpy/scipy, no Django), so the reports can call
 it from any rendering path and the tests need no database.

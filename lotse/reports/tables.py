@@ -7,7 +7,7 @@ whatever they do with a table. Only :mod:`lotse.reports.aggregates` builds table
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -91,6 +91,10 @@ class Table:
     chart: ChartKind = "bar"
     #: What the numbers count ("persons", "families", "cases", "contacts" …), said in the title.
     note: str = ""
+    #: The published entries with their periods and categories, as the audit across
+    #: reports reads them (:mod:`~lotse.reports.release_audit`; JSON, published values
+    #: only); ``None`` for tables of no count.
+    form: Mapping[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def has_row_totals(self) -> bool:
@@ -214,3 +218,115 @@ class Figures:
                 for s in self.sections
             ],
         }
+
+
+# --- a released report's figures, frozen -------------------------------------------------------
+
+
+def _value_json(value: int | Decimal | None) -> int | str | None:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _value(data: int | str | None) -> int | Decimal | None:
+    return Decimal(data) if isinstance(data, str) else data
+
+
+def _entry_json(entry: Entry | None) -> list[Any] | None:
+    if entry is None:
+        return None
+    return [_value_json(entry.value if entry.state == State.SHOWN else None), str(entry.state)]
+
+
+def _entry(data: list[Any] | None) -> Entry | None:
+    if data is None:
+        return None
+    return Entry(_value(data[0]), State(data[1]))
+
+
+def figures_snapshot(figures: Figures) -> dict[str, Any]:
+    """``figures`` as JSON, losslessly (decimals as strings); withheld entries carry no value."""
+
+    def table(each: Table) -> dict[str, Any]:
+        return {
+            "key": each.key,
+            "title": each.title,
+            "row_heading": each.row_heading,
+            "columns": [[c.code, c.label] for c in each.columns],
+            "rows": [
+                [row.code, row.label, [_entry_json(e) for e in row.entries], _entry_json(row.total)]
+                for row in each.rows
+            ],
+            "column_totals": [_entry_json(e) for e in each.column_totals]
+            if each.column_totals is not None
+            else None,
+            "grand_total": _entry_json(each.grand_total),
+            "unit": each.unit,
+            "k": each.k,
+            "compare": each.compare,
+            "chart": each.chart,
+            "note": each.note,
+            "form": dict(each.form) if each.form is not None else None,
+        }
+
+    return {
+        "period": [figures.period.start.isoformat(), figures.period.end.isoformat()],
+        "previous": [figures.previous.start.isoformat(), figures.previous.end.isoformat()],
+        "district": figures.district,
+        "district_label": figures.district_label,
+        "scope_label": figures.scope_label,
+        "k": figures.k,
+        "as_of": figures.as_of.isoformat(),
+        "sections": [
+            {"key": s.key, "heading": s.heading, "tables": [table(t) for t in s.tables]}
+            for s in figures.sections
+        ],
+    }
+
+
+def figures_from_snapshot(data: Mapping[str, Any]) -> Figures:
+    """The :class:`Figures` a :func:`figures_snapshot` was taken of."""
+
+    def table(each: Mapping[str, Any]) -> Table:
+        totals = each["column_totals"]
+        return Table(
+            key=each["key"],
+            title=each["title"],
+            row_heading=each["row_heading"],
+            columns=tuple(Column(code, label) for code, label in each["columns"]),
+            rows=tuple(
+                Row(
+                    code,
+                    label,
+                    tuple(e for e in (_entry(x) for x in entries) if e is not None),
+                    _entry(total),
+                )
+                for code, label, entries, total in each["rows"]
+            ),
+            column_totals=tuple(e for e in (_entry(x) for x in totals) if e is not None)
+            if totals is not None
+            else None,
+            grand_total=_entry(each["grand_total"]),
+            unit=each["unit"],
+            k=each["k"],
+            compare=each["compare"],
+            chart=each["chart"],
+            note=each["note"],
+            form=each["form"],
+        )
+
+    def day(text: str) -> date:
+        return date.fromisoformat(text)
+
+    return Figures(
+        period=Period(day(data["period"][0]), day(data["period"][1])),
+        previous=Period(day(data["previous"][0]), day(data["previous"][1])),
+        district=data["district"],
+        district_label=data["district_label"],
+        scope_label=data["scope_label"],
+        k=data["k"],
+        as_of=day(data["as_of"]),
+        sections=tuple(
+            Section(s["key"], s["heading"], tuple(table(t) for t in s["tables"]))
+            for s in data["sections"]
+        ),
+    )

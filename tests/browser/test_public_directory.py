@@ -187,6 +187,9 @@ def test_the_staff_directory_pages_pass_axe(live_server, page):
         f"/directory/providers/{offer.provider_id}/offers/new/",
         f"/directory/providers/{offer.provider_id}/locations/new/",
         f"/directory/locations/{location.pk}/edit/",
+        f"/directory/locations/{location.pk}/delete/",
+        f"/directory/offers/{offer.pk}/end/",
+        f"/directory/providers/{offer.provider_id}/edit/",
         "/directory/providers/propose/",
         "/directory/providers/proposed/",
     ):

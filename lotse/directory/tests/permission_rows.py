@@ -6,6 +6,7 @@ anonymous callers get 401 from the API (as everywhere under /api/v1/). No owner 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -82,8 +83,30 @@ def _location(world: World) -> Location:
     return location
 
 
+def _ended_offer(world: World) -> Offer:
+    cache = _cache(world)
+    if "ended" not in cache:
+        cache["ended"] = Offer.objects.create(
+            provider=_provider(world),
+            name="Beendetes Sprachcafé",
+            description="Lief bis gestern.",
+            valid_until=timezone.localdate() - timedelta(days=1),
+        )
+    offer: Offer = cache["ended"]
+    return offer
+
+
 def _offer_pk(world: World) -> dict[str, Any]:
     return {"pk": _offer(world).pk}
+
+
+def _provider_form(world: World, status: str = Provider.Status.APPROVED) -> dict[str, Any]:
+    return {
+        "version": _provider(world, status).version,
+        "name": "Träger mit neuem Namen",
+        "description": "Hilft Familien, jetzt auch samstags.",
+        "website": "https://traeger.example",
+    }
 
 
 def _offer_form(world: World) -> dict[str, Any]:
@@ -168,7 +191,43 @@ PAGES: dict[str, Row] = {name: page(name, expect=EVERYONE_PUBLIC) for name in _P
         kwargs=_offer_pk,
         data=lambda world: {"version": _offer(world).version, "paused": "True"},
     ),
+    # Ending is not deleting: a confirmation page (GET), the end itself only by POST.
+    "directory:offer_end": page("directory:offer_end", expect=KEEPS, kwargs=_offer_pk),
+    "directory:offer_end POST": page(
+        "directory:offer_end",
+        method="POST",
+        expect=KEEPS_POST,
+        kwargs=_offer_pk,
+        data=lambda world: {"version": _offer(world).version, "when": "now"},
+    ),
+    "directory:offer_reopen": page(
+        "directory:offer_reopen",
+        method="POST",
+        expect=KEEPS_POST,
+        kwargs=lambda world: {"pk": _ended_offer(world).pk},
+        data=lambda world: {"version": _ended_offer(world).version},
+    ),
     "directory:manage": page("directory:manage", expect=expect(roles=MAINTAINERS)),
+    "directory:provider_edit": page(
+        "directory:provider_edit",
+        expect=KEEPS,
+        kwargs=lambda world: {"pk": _provider(world).pk},
+    ),
+    "directory:provider_edit POST": page(
+        "directory:provider_edit",
+        method="POST",
+        expect=KEEPS_POST,
+        kwargs=lambda world: {"pk": _provider(world).pk},
+        data=_provider_form,
+    ),
+    # A proposed provider is kept by its proposer's agency before a system admin approves it.
+    "directory:provider_edit POST proposed": page(
+        "directory:provider_edit",
+        method="POST",
+        expect=KEEPS_POST,
+        kwargs=lambda world: {"pk": _proposed(world).pk},
+        data=lambda world: _provider_form(world, Provider.Status.PROPOSED),
+    ),
     "directory:offer_create": page(
         "directory:offer_create",
         expect=KEEPS,
@@ -204,6 +263,17 @@ PAGES: dict[str, Row] = {name: page(name, expect=EVERYONE_PUBLIC) for name in _P
         expect=KEEPS_POST,
         kwargs=lambda world: {"pk": _location(world).pk},
         data=lambda world: {"name": "Stadtteiltreff Nord", "district": "barmen"},
+    ),
+    "directory:location_delete": page(
+        "directory:location_delete",
+        expect=KEEPS,
+        kwargs=lambda world: {"pk": _location(world).pk},
+    ),
+    "directory:location_delete POST": page(
+        "directory:location_delete",
+        method="POST",
+        expect=KEEPS_POST,
+        kwargs=lambda world: {"pk": _location(world).pk},
     ),
     "directory:provider_propose": page(
         "directory:provider_propose", expect=expect(roles=MAINTAINERS)
