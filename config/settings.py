@@ -250,6 +250,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 # More cross-agency duplicate hints than this for one user in one day are flagged for the DPO.
 DUPLICATE_HINT_ALERT_PER_DAY = env_int("DUPLICATE_HINT_ALERT_PER_DAY", 50, minimum=1)
+# Years a closed case file is kept before the DPO sees it as due for erasure (§ 84 Abs. 2
+# SGB X: social data are erased once they are no longer needed; the city sets the period).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 3, minimum=1)
 
 # --- data-protection officer ------------------------------------------------------------------
 # Printed on the consent form and shown where consents are recorded (Art. 13(1)(b) GDPR). The

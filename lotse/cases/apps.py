@@ -20,6 +20,7 @@ class CasesConfig(AppConfig):
         from .access import assigned_persons
         from .case_views import start_families
         from .panels import household_case_panel, person_case_panel
+        from .retention_views import start_retention
         from .views import journal_panel
 
         # Need-to-know inside an agency: the policy asks here whom a member is assigned to.
@@ -28,3 +29,4 @@ class CasesConfig(AppConfig):
         register_person_panel(journal_panel)
         register_household_panel(household_case_panel)
         register_start_panel(start_families)
+        register_start_panel(start_retention)

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from . import case_views as views
-from . import conference_views, matching_views, plan_views
+from . import conference_views, matching_views, plan_views, retention_views
 
 app_name = "case"
 
 urlpatterns = [
     path("", views.my_families, name="my_families"),
     path("team/", views.team_families, name="team"),
+    path("retention/", retention_views.retention_list, name="retention"),
     path("open/<str:public_id>/", views.case_open, name="open"),
     path("<id:pk>/", views.case_detail, name="detail"),
     path("<id:pk>/phase/", views.case_transition, name="transition"),

@@ -98,6 +98,8 @@ class Case(VersionedModel):
         indexes = [
             models.Index(fields=["lead_agency", "phase"], name="cases_case_lead_phase_idx"),
             models.Index(fields=["lead_user", "phase"], name="cases_case_lead_user_idx"),
+            # the DPO's retention list: closed cases by closing day
+            models.Index(fields=["phase", "closed_on"], name="cases_case_closed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -610,7 +610,7 @@ def reminders_subscribe(*, membership: Membership, actor: User, on: bool) -> Non
     else:
         ReminderSubscription.objects.filter(user=actor).delete()
     record(
-        action=AuditAction.CALENDAR_FEED_CHANGED,
+        action=AuditAction.REMINDERS_CHANGED,
         actor=actor,
         agency=membership.agency,
         detail={"change": "reminders_on" if on else "reminders_off"},

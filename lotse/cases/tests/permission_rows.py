@@ -92,6 +92,8 @@ TEAM_LEAD = ("team_lead",)
 PAGES |= {
     "case:my_families": page("case:my_families", expect=expect(owners=OWNERS)),
     "case:team": page("case:team", expect=expect(roles=TEAM_LEAD, owners=OWNERS)),
+    # The DPO's list of closed cases due for erasure: the frame only, for the DPO alone.
+    "case:retention": page("case:retention", expect=expect(roles=("dpo",), owners=OWNERS)),
     "case:open": page("case:open", expect=expect(owners=VISIBLE), kwargs=_household),
     # Any agency that may see the household may open its case and lead it.
     "case:open POST": page(
