@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     DEMO_SEEDED = "demo_seeded", _("Demo data loaded")
+    BACKUP_CREATED = "backup_created", _("Backup created")
+    BACKUP_RESTORED = "backup_restored", _("Backup restored")
     PERSON_REGISTERED = "person_registered", _("Person registered")
     PERSON_UPDATED = "person_updated", _("Person changed")
     PERSON_VIEWED = "person_viewed", _("Person viewed")

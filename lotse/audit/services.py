@@ -78,10 +78,10 @@ class ChainVerification:
         return self.first_broken_id is None
 
 
-def verify_chain() -> ChainVerification:
+def verify_chain(*, using: str = "default") -> ChainVerification:
     expected_prev = GENESIS_HASH
     checked = 0
-    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+    for event in AuditEvent.objects.using(using).order_by("pk").iterator(chunk_size=2000):
         checked += 1
         if event.prev_hash != expected_prev:
             return ChainVerification(checked, event.pk, "link to the previous event is broken")
