@@ -9,7 +9,7 @@ FAMILIES ?= 200
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo serve test lint typecheck migrations-check translations-check \
-	pytest test-postgres bench fuzz messages clean
+	pytest test-postgres bench fuzz messages clean deploy-test loadtest
 
 help:
 	@echo "make demo   - install, load the demo city and serve it on http://127.0.0.1:$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench  - performance measurements, printed as a table"
 	@echo "make fuzz   - property tests with many more examples, schemathesis over the API"
 	@echo "make messages - update the translation catalogues after changing texts"
+	@echo "make deploy-test - two app nodes behind nginx on PostgreSQL: smoke test, one node killed"
+	@echo "make loadtest - mixed caseworker load on the 100k-person city, one node killed halfway"
 
 # --- installation (stamp files make a second run take seconds) ---------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -83,6 +85,30 @@ fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m "not browser and not fuzz" -q -p no:cacheprovider $(PYTEST_ARGS) \
 		$$(grep -rl --include='test_*.py' -e '@given' -e 'RuleBasedStateMachine' lotse tests)
 	LOTSE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -m fuzz -q -p no:cacheprovider -n 2 $(PYTEST_ARGS) tests/fuzz
+
+# --- production deployment (deploy/README.md) ---------------------------------------------------
+# nginx (and wrk for the load test) come from Debian; installed here when missing (needs root).
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || test -x /usr/sbin/$(1) || { \
+		echo "== installing $(2) from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+# A fresh PostgreSQL database on 127.0.0.1:5432, the demo city, two gunicorn app nodes behind
+# nginx (https, self-signed), the smoke test through the proxy, one node killed mid-load;
+# everything torn down afterwards. About two minutes.
+deploy-test: install
+	$(call debian_package,nginx,nginx)
+	$(BIN)/python deploy/test/deploy_test.py $(DEPLOY_TEST_ARGS)
+
+# The same deployment on a copy of the 100k-person city (built once and kept in the database
+# lotse_loadtest_city; LOADTEST_ARGS=--rebuild-city builds it anew), a mixed caseworker load
+# with wrk, then again with one node killed halfway. Not in CI: about ten minutes, the first
+# run longer (building the city).
+loadtest: install
+	$(call debian_package,nginx,nginx)
+	$(call debian_package,wrk,wrk)
+	$(BIN)/python deploy/test/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var locale/.compiled

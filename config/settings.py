@@ -14,6 +14,7 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from lotse.core.caches import cache_from_url
 from lotse.core.env import (
     ConfigurationError,
     env_bool,
@@ -165,6 +166,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache --------------------------------------------------------------------------------------
+# App nodes keep no state of their own: sessions and login throttling (django-axes' database
+# handler) live in the database, and the cache is one every node shares — Redis
+# (redis://127.0.0.1:6379/0) or the database (db://lotse_cache, after `lotse createcachetable`).
+# locmem:// (one process) is for development and tests only.
+_default_cache = "db://lotse_cache" if IS_PRODUCTION else "locmem://"
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", _default_cache))}
+
 # --- accounts and login -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -202,7 +211,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Reverse proxies in front (nginx: 1); without them every login would come from 127.0.0.1.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "lotse.core.client_ip.client_ip_address"
 # The second step's wrong codes count as failures too; axes keeps no submitted code.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
