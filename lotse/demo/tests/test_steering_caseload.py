@@ -238,9 +238,12 @@ def test_contacts_needs_referrals_closures_and_findings_are_shown(figures: Figur
     assert shown(figures.table("case_duration"))["median"] > 0
     goals = {code: n for code, n in shown(figures.table("goal_attainment")).items() if n}
     assert len(goals) >= 3
+    # The domain × district grid of the demo's few findings may be withheld in full (small
+    # cells in a two-dimensional table); the findings still reach the steering group by domain.
     findings = figures.table("findings_by_district")
     assert findings.grand_total is not None
-    assert findings.grand_total.shown
+    by_domain = shown(figures.table("findings_trend"))
+    assert findings.grand_total.shown or sum(by_domain.values()) > 0
     statuses = shown(figures.table("findings_status"))
     assert len([code for code, n in statuses.items() if n]) == 3
 
