@@ -55,7 +55,7 @@ from lotse.cases.services import (
     measure_create,
 )
 from lotse.consent.categories import DataCategory
-from lotse.consent.models import ConsentDeclaration, LegalBasis
+from lotse.consent.models import BreakGlass, ConsentDeclaration, LegalBasis
 from lotse.consent.services import consent_record
 from lotse.consent.tests.factories import given_consent, record_directly
 from lotse.people.choices import BenefitRegime, ResidenceKind
@@ -672,6 +672,13 @@ class World:
         if self.role != "dpo":
             texts.append(SECRET_PURPOSE)
         sees_person = self.role in CASEWORK and self.owner != NO_BASIS
+        if self.role == "dpo":
+            # The DPO reads the names of the persons whose consent or emergency access the DPO
+            # keeps (consent.selectors.subject_names), of nobody else.
+            sees_person = (
+                ConsentDeclaration.objects.filter(subject=self.person).exists()
+                or BreakGlass.objects.filter(subject=self.person).exists()
+            )
         if not sees_person and not row.echoes_name:
             texts.append(FAMILY_NAME)
         return texts

@@ -33,6 +33,7 @@ from lotse.people.choices import (
     District,
     HouseholdRole,
     LanguageLevel,
+    OtherHouseholds,
     ResidenceKind,
     Sex,
     WorkPermission,
@@ -331,6 +332,12 @@ class MemberIn(InputSchema):
         description="The Lotse ID of a known person, or a new person to register."
     )
     role: HouseholdRole
+    elsewhere: OtherHouseholds | None = Field(
+        default=None,
+        description="For a known person who lives in another household: `move` ends that "
+        "membership today (the other household must be your agency's), `link` keeps it. "
+        "Without it such a person is refused, never silently a member of two households.",
+    )
 
     @field_validator("person", mode="wrap")
     @classmethod
@@ -784,7 +791,14 @@ def _members(payload: HouseholdIn, membership: Membership) -> list[services.Memb
                 raise _field_error(
                     ["members", index, "person"], _("No person with this ID is known to you.")
                 ) from missing
-            members.append(services.MemberData(person=None, role=member.role, existing=existing))
+            members.append(
+                services.MemberData(
+                    person=None,
+                    role=member.role,
+                    existing=existing,
+                    elsewhere=member.elsewhere or "",
+                )
+            )
         else:
             members.append(services.MemberData(person=member.person.to_data(), role=member.role))
     return members

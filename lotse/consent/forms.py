@@ -275,7 +275,12 @@ class ConsentFilterForm(KernForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("all")), *ConsentDeclaration.Status.choices],
+        choices=[
+            ("", _("all")),
+            *ConsentDeclaration.Status.choices,
+            # selectors.EXPIRING: given, ending within 30 days — renew them with the family
+            ("expiring", _("given, ending within 30 days")),
+        ],
     )
     agency = SafeModelChoiceField(
         label=_("Agency"),

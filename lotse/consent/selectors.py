@@ -6,18 +6,32 @@ the lazy model reference ``people.Person`` and the policy, never by importing ``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
+from lotse.audit.models import AuditAction, AuditEvent, AuditSubject
 
 from . import policy, rules
 from .models import BreakGlass, ConsentDeclaration, LegalBasis
@@ -132,11 +146,22 @@ class ConsentFilter:
     until: date | None = None
 
 
+#: The register's filter for given consents that end soon: renew them with the family in time.
+EXPIRING = "expiring"
+EXPIRING_DAYS = 30
+
+
 def _with_status(consents: QuerySet[ConsentDeclaration], status: str) -> QuerySet[Any]:
     """Filter by the status a person would read: a given consent past its end is expired."""
     today = timezone.localdate()
     given = ConsentDeclaration.Status.GIVEN
     expired = ConsentDeclaration.Status.EXPIRED
+    if status == EXPIRING:
+        return consents.filter(
+            status=given,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=EXPIRING_DAYS),
+        )
     if status == given:
         return consents.filter(status=given, valid_until__gte=today)
     if status == expired:
@@ -188,6 +213,49 @@ def visible_subject_ids(*, membership: Membership | None, subject_ids: set[int])
     )
 
 
+def keeps_records(membership: Membership | None) -> bool:
+    """Whether the member is the DPO: keeps the consent register, reviews emergency access
+    and reads the audit trail."""
+    return membership is not None and any(
+        membership.can(capability)
+        for capability in (
+            Capability.VIEW_CONSENT_REGISTER,
+            Capability.REVIEW_BREAK_GLASS,
+            Capability.VIEW_AUDIT,
+        )
+    )
+
+
+def subject_names(
+    *, membership: Membership | None, subject_ids: Iterable[int | None]
+) -> dict[int, str]:
+    """The names of these persons that the member may read, by id: one query for a page.
+
+    A caseworker reads a name where the policy shows the person's identity. The DPO reads no
+    content (DESIGN §3), but keeps the consent register and reviews emergency accesses — two
+    records that name their person anyway (the signed form; the reason given in an
+    emergency) — so the DPO reads the names of the persons a consent declaration or an
+    emergency access is about, and of nobody else: everyone else stays a Lotse ID.
+    """
+    ids = {int(pk) for pk in subject_ids if pk is not None}
+    if not ids or membership is None:
+        return {}
+    person = _person_model()
+    readable = Q(pk__in=[])
+    if policy.may_read_content(membership):
+        readable |= policy.visible_q(membership, person)
+    if keeps_records(membership):
+        readable |= Q(Exists(ConsentDeclaration.objects.filter(subject_id=OuterRef("pk")))) | Q(
+            Exists(BreakGlass.objects.filter(subject_id=OuterRef("pk")))
+        )
+    rows = (
+        person.objects.filter(pk__in=ids)
+        .filter(readable)
+        .values_list("pk", "given_names", "family_name")
+    )
+    return {pk: f"{given} {family}".strip() for pk, given, family in rows}
+
+
 def may_open_signed_form(*, membership: Membership | None, consent: ConsentDeclaration) -> bool:
     """Who may open the scan of the signed form (it carries the person's name and signature):
     whoever records consents for the agency that recorded this one or for an agency that is to
@@ -233,18 +301,71 @@ def break_glass_active(*, membership: Membership, public_id: str) -> BreakGlass 
     )
 
 
+#: The emergency-access page itself (opened, asked for, reviewed): the access, not a read under it.
+_GLASS_OWN_EVENTS = (
+    AuditAction.BREAK_GLASS_OPENED,
+    AuditAction.BREAK_GLASS_VIEWED,
+    AuditAction.BREAK_GLASS_REVIEWED,
+)
+
+
+def _concerning(subject: Any) -> Q:
+    """Events about the person: as their one subject, or among the persons a list showed."""
+    listed = AuditSubject.objects.filter(subject_id=subject).values("event_id")
+    return Q(subject_id=subject) | Q(pk__in=listed)
+
+
+def _reads_count() -> Subquery:
+    """The number of events of an access's user, for its agency, about its person, during
+    its time — per queue row, in the same query as the row (by the actor-time index)."""
+    events = AuditEvent.objects.filter(
+        actor_id=OuterRef("user_id"),
+        agency_id=OuterRef("agency_id"),
+        occurred_at__gte=OuterRef("created_at"),
+        occurred_at__lte=OuterRef("expires_at"),
+    ).exclude(action__in=_GLASS_OWN_EVENTS)
+    listed = AuditSubject.objects.filter(
+        event_id=OuterRef("pk"), subject_id=OuterRef(OuterRef("subject_id"))
+    )
+    about = events.filter(Q(subject_id=OuterRef("subject_id")) | Q(Exists(listed)))
+    return Subquery(
+        about.order_by().values("actor_id").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def break_glass_queue(*, membership: Membership | None) -> QuerySet[BreakGlass]:
-    """For the DPO's review: awaiting review first, then the most recent decisions."""
+    """For the DPO's review: awaiting review first, then the most recent decisions; each with
+    how many reads and changes its user made of the person during it (``reads``)."""
     if membership is None or not membership.can(Capability.REVIEW_BREAK_GLASS):
         return BreakGlass.objects.none()
     pending_first = Case(When(review=BreakGlass.Review.PENDING, then=Value(0)), default=Value(1))
-    # Only the Lotse ID asked for (``requested_id``): the DPO sees no names.
     return (
         BreakGlass.objects.select_related("user", "agency", "reviewed_by")
-        .annotate(pending_first=pending_first)
+        .annotate(pending_first=pending_first, reads=Coalesce(_reads_count(), 0))
         .order_by("pending_first", "-created_at", "-pk")
     )
 
 
 def break_glass_get(*, membership: Membership | None, glass_id: int) -> BreakGlass:
     return get_object_or_404(break_glass_queue(membership=membership), pk=glass_id)
+
+
+def break_glass_reads(*, glass: BreakGlass) -> QuerySet[AuditEvent]:
+    """Every event of the access's user, for its agency, about its person, while it was open
+    (an unjustified one ends when reviewed): what was read and changed under it, oldest
+    first. An ID that matched nobody opened nothing."""
+    if glass.subject_id is None:
+        return AuditEvent.objects.none()
+    return (
+        AuditEvent.objects.filter(
+            _concerning(glass.subject_id),
+            actor_id=glass.user_id,
+            agency_id=glass.agency_id,
+            occurred_at__gte=glass.created_at,
+            occurred_at__lte=glass.expires_at,
+        )
+        .exclude(action__in=_GLASS_OWN_EVENTS)
+        .select_related("actor", "agency")
+        .order_by("pk")
+    )

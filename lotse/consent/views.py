@@ -13,9 +13,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,8 +31,7 @@ from lotse.core.forms import apply_service_errors, error_summary, explained_choi
 from lotse.core.paging import Paging
 from lotse.core.pdf import pdf_response
 
-from . import policy, rules, selectors, services
-from .categories import DataCategory
+from . import display, policy, rules, selectors, services
 from .dpo import dpo_contact
 from .form import LANGUAGES, TEXTS
 from .forms import (
@@ -68,8 +68,7 @@ def membership_with_any(request: HttpRequest, *capabilities: Capability) -> Memb
 
 
 def _category_labels(codes: list[str]) -> list[str]:
-    labels = dict(DataCategory.choices)
-    return [str(labels.get(code, code)) for code in codes]
+    return display.category_labels(codes)
 
 
 def _viewed(
@@ -301,22 +300,30 @@ def _register_rows(
     consents: list[ConsentDeclaration], membership: Membership
 ) -> list[dict[str, Any]]:
     today = timezone.localdate()
-    # Names only for those who may see the person anyway; the DPO reads Lotse IDs.
-    named = selectors.visible_subject_ids(
+    # Names only where the member may read them (selectors.subject_names), by one query.
+    names = selectors.subject_names(
         membership=membership, subject_ids={consent.subject_id for consent in consents}
     )
-    return [
-        {
-            "consent": consent,
-            "name": consent.subject.full_name if consent.subject_id in named else "",
-            "status": consent.effective_status(today),
-            "status_label": ConsentDeclaration.Status(consent.effective_status(today)).label,
-            "categories": _category_labels(list(consent.categories)),
-            "may_open_scan": _may_open_scan(membership, consent),
-            "pending": bool(rules.pending_ids(consent)),
-        }
-        for consent in consents
-    ]
+    rows = []
+    for consent in consents:
+        status = consent.effective_status(today)
+        name = names.get(consent.subject_id, "")
+        rows.append(
+            {
+                "consent": consent,
+                "title": display.consent_title(consent),
+                "name": name,
+                "status": status,
+                "status_label": ConsentDeclaration.Status(status).label,
+                "categories": _category_labels(list(consent.categories)),
+                "recorded_by": display.staff_name(consent.recorded_by),
+                "may_open_scan": _may_open_scan(membership, consent),
+                "pending": bool(rules.pending_ids(consent)),
+                "expiring": status == ConsentDeclaration.Status.GIVEN
+                and (consent.valid_until - today).days <= selectors.EXPIRING_DAYS,
+            }
+        )
+    return rows
 
 
 @require_GET
@@ -350,32 +357,47 @@ def person_register(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _register_filters(
+    form: ConsentFilterForm,
+) -> selectors.ConsentFilter | None:
+    """The register's filters, or None when one is wrong (the error is put on its field)."""
+    if not form.is_bound:
+        return selectors.ConsentFilter()
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    subject_id = None
+    if data["person"].strip():
+        subject_id = selectors.subject_id_for(data["person"])
+        if subject_id is None:
+            form.add_error("person", _("No person with this Lotse ID."))
+            return None
+    agency = data.get("agency")
+    return selectors.ConsentFilter(
+        subject_id=subject_id,
+        status=data["status"],
+        agency_id=agency.pk if agency else None,
+        since=data["since"],
+        until=data["until"],
+    )
+
+
+def _register_query(request: HttpRequest) -> tuple[ConsentFilterForm, Any, str]:
+    """The filter form, the filters (None: wrong input) and the query without the page."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    form = ConsentFilterForm(params or None)
+    return form, _register_filters(form), params.urlencode()
+
+
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    """The DPO's register of every consent: Lotse IDs only, never names."""
+    """The DPO's register of every consent, with the person's name (``subject_names``)."""
     membership = membership_with(request, Capability.VIEW_CONSENT_REGISTER)
-    form = ConsentFilterForm(request.GET or None)
-    filters = selectors.ConsentFilter()
-    valid = form.is_valid() if form.is_bound else True
-    if valid and form.is_bound:
-        data = form.cleaned_data
-        subject_id = None
-        if data["person"].strip():
-            subject_id = selectors.subject_id_for(data["person"])
-            if subject_id is None:
-                form.add_error("person", _("No person with this Lotse ID."))
-                valid = False
-        agency = data.get("agency")
-        filters = selectors.ConsentFilter(
-            subject_id=subject_id,
-            status=data["status"],
-            agency_id=agency.pk if agency else None,
-            since=data["since"],
-            until=data["until"],
-        )
+    form, filters, query = _register_query(request)
     consents = (
         selectors.consent_list(membership=membership, filters=filters)
-        if valid
+        if filters is not None
         else ConsentDeclaration.objects.none()
     )
     paging = Paging.of(request, total=consents.count(), per_page=REGISTER_PAGE)
@@ -387,8 +409,6 @@ def register(request: HttpRequest) -> HttpResponse:
         count=paging.total,
         shown=[consent.pk for consent in page],
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "consent/register.html",
@@ -396,10 +416,67 @@ def register(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": _register_rows(page, membership),
             "paging": paging,
-            "query": query.urlencode(),
+            "query": query,
             "summary": error_summary(form),
+            "expiring_days": selectors.EXPIRING_DAYS,
         },
     )
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def register_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
+    """The register as filtered on the page, every row, as CSV or XLSX: the DPO's only.
+
+    Audited as an export before the first byte leaves, with the filters, the number of
+    consents and every person in it (so "who saw this person" finds the export too).
+    """
+    membership = membership_with(request, Capability.VIEW_CONSENT_REGISTER)
+    if file_format not in EXPORT_TYPES:
+        raise Http404
+    form, filters, _query = _register_query(request)
+    if filters is None:
+        raise Http404  # the page shows why; a download of a wrong filter has nothing to say
+    consents = selectors.consent_list(membership=membership, filters=filters)
+    subject_ids = set(consents.order_by().values_list("subject_id", flat=True).distinct())
+    names = selectors.subject_names(membership=membership, subject_ids=subject_ids)
+    record(
+        action=AuditAction.CONSENTS_EXPORTED,
+        actor=current_user(request),
+        agency=membership.agency,
+        subject_id=filters.subject_id,
+        subject_ids=subject_ids,
+        detail={
+            "format": file_format,
+            "count": consents.count(),
+            "filters": sorted(name for name, value in form.data.items() if value),
+        },
+    )
+    from . import export  # openpyxl loads only when a register is exported
+
+    rows = export.register_cells(consents, names)
+    filename = f"consent-register-{timezone.localdate().isoformat()}.{file_format}"
+    response: HttpResponseBase
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            export.csv_lines(rows, language=translation.get_language()),
+            content_type=EXPORT_TYPES["csv"],
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(
+            export.xlsx_file(rows),
+            as_attachment=True,
+            filename=filename,
+            content_type=EXPORT_TYPES["xlsx"],
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- one consent -------------------------------------------------------------------------------
@@ -424,9 +501,12 @@ def _detail_page(
     status_code: int = 200,
 ) -> HttpResponse:
     status = consent.effective_status()
-    # Names and the printable form (which carries the name) only for those who may see the
-    # person anyway; the DPO reads the register by Lotse ID.
+    # The printable form (which carries the name) and the link to the person only for those
+    # who may see the person; the name also for the DPO, who keeps the register.
     person_visible = selectors.subject_visible(membership=membership, subject_id=consent.subject_id)
+    name = selectors.subject_names(membership=membership, subject_ids=[consent.subject_id]).get(
+        consent.subject_id, ""
+    )
     may_withdraw = rules.may_withdraw(membership, consent)
     may_decide = rules.may_decide(membership, consent)
     if may_withdraw and withdraw_form is None:
@@ -445,6 +525,9 @@ def _detail_page(
         "consent/detail.html",
         {
             "consent": consent,
+            "title": display.consent_title(consent, name),
+            "name": name,
+            "recorded_by": display.staff_label(consent.recorded_by, consent.recording_agency),
             "status": status,
             "status_label": ConsentDeclaration.Status(status).label,
             "categories": _category_labels(list(consent.categories)),
@@ -760,62 +843,152 @@ def break_glass(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _review_rows(
-    glasses: list[BreakGlass], bound: tuple[int, BreakGlassReviewForm] | None
-) -> list[dict[str, Any]]:
-    rows = []
-    for glass in glasses:
-        form = None
-        if glass.review == BreakGlass.Review.PENDING:
-            if bound is not None and bound[0] == glass.pk:
-                form = bound[1]
-            else:
-                form = BreakGlassReviewForm(prefix=f"review-{glass.pk}")
-        rows.append({"glass": glass, "form": form})
-    return rows
+def _review_rows(glasses: list[BreakGlass], membership: Membership) -> list[dict[str, Any]]:
+    names = selectors.subject_names(
+        membership=membership, subject_ids={glass.subject_id for glass in glasses}
+    )
+    return [
+        {
+            "glass": glass,
+            "name": names.get(glass.subject_id, "") if glass.subject_id else "",
+            "opened_by": display.staff_label(glass.user, glass.agency),
+            "reviewed_by": display.staff_name(glass.reviewed_by),
+        }
+        for glass in glasses
+    ]
+
+
+def _review_viewed(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    subject_id: int | None = None,
+    subjects: Any = (),
+    **detail: Any,
+) -> None:
+    """The review pages show names and the trail of an access: a read of the audit trail."""
+    record(
+        action=AuditAction.AUDIT_VIEWED,
+        actor=current_user(request),
+        agency=membership.agency,
+        subject_id=subject_id,
+        subject_ids={pk for pk in subjects if pk is not None},
+        detail=detail,
+    )
+
+
+def _save_review(
+    request: HttpRequest, membership: Membership, glass: BreakGlass
+) -> BreakGlassReviewForm | None:
+    """The DPO's decision on one access; the form with its errors, or None once saved."""
+    form = BreakGlassReviewForm(request.POST, prefix=f"review-{glass.pk}")
+    if form.is_valid():
+        try:
+            services.break_glass_review(
+                glass=glass,
+                justified=form.cleaned_data["decision"] == BreakGlass.Review.JUSTIFIED,
+                note=form.cleaned_data["note"],
+                membership=membership,
+                actor=current_user(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Emergency access no. %(number)s is reviewed.") % {"number": glass.pk}
+            )
+            return None
+    return form
 
 
 @require_http_methods(["GET", "POST"])
 def break_glass_review(request: HttpRequest) -> HttpResponse:
-    """The DPO's queue of emergency accesses: reason, who, when — and a decision on each."""
+    """The DPO's queue of emergency accesses: whose, by whom, why, how many reads — each
+    links to its review page, which lists every read made under it."""
     membership = membership_with(request, Capability.REVIEW_BREAK_GLASS)
-    bound: tuple[int, BreakGlassReviewForm] | None = None
     if request.method == "POST":
+        # Reviews are saved on each access's page; a decision sent here is taken the same way.
         try:
             glass_id = int(request.POST.get("glass", ""))
         except ValueError:
             raise Http404 from None
         glass = selectors.break_glass_get(membership=membership, glass_id=glass_id)
-        form = BreakGlassReviewForm(request.POST, prefix=f"review-{glass.pk}")
-        if form.is_valid():
-            try:
-                services.break_glass_review(
-                    glass=glass,
-                    justified=form.cleaned_data["decision"] == BreakGlass.Review.JUSTIFIED,
-                    note=form.cleaned_data["note"],
-                    membership=membership,
-                    actor=current_user(request),
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Emergency access no. %(number)s is reviewed.") % {"number": glass.pk},
-                )
-                return redirect("consent:break_glass_review")
-        bound = (glass.pk, form)
+        form = _save_review(request, membership, glass)
+        if form is None:
+            return redirect("consent:break_glass_review")
+        return _glass_page(request, membership, glass, form)
     queue = selectors.break_glass_queue(membership=membership)
     paging = Paging.of(request, total=queue.count(), per_page=REVIEW_PAGE)
     page = list(queue[paging.offset : paging.end])
+    _review_viewed(
+        request,
+        membership,
+        subjects=[glass.subject_id for glass in page],
+        section="emergency_review",
+        shown=[glass.pk for glass in page],
+        count=paging.total,
+    )
     return render(
         request,
         "consent/break_glass_review.html",
         {
-            "rows": _review_rows(page, bound),
+            "rows": _review_rows(page, membership),
             "paging": paging,
             "pending": queue.filter(review=BreakGlass.Review.PENDING).count(),
-            "summary": error_summary(bound[1]) if bound is not None else [],
             "now": timezone.now(),
         },
     )
+
+
+READS_PAGE = 50
+
+
+def _glass_page(
+    request: HttpRequest,
+    membership: Membership,
+    glass: BreakGlass,
+    form: BreakGlassReviewForm | None = None,
+) -> HttpResponse:
+    from . import trail
+
+    reads = selectors.break_glass_reads(glass=glass)
+    paging = Paging.of(request, total=reads.count(), per_page=READS_PAGE)
+    events = list(reads[paging.offset : paging.end])
+    rows = trail.event_rows(events, membership=membership)
+    _review_viewed(
+        request,
+        membership,
+        subject_id=glass.subject_id,
+        section="emergency_access",
+        emergency_access=glass.pk,
+        count=paging.total,
+    )
+    if form is None and glass.review == BreakGlass.Review.PENDING:
+        form = BreakGlassReviewForm(prefix=f"review-{glass.pk}")
+    return render(
+        request,
+        "consent/break_glass_detail.html",
+        {
+            "row": _review_rows([glass], membership)[0],
+            "glass": glass,
+            "reads": rows,
+            "paging": paging,
+            "form": form,
+            "summary": error_summary(form) if form is not None and form.is_bound else [],
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One emergency access for the DPO: whose, by whom, why — every read and change its
+    user made of the person while it was open — and the decision whether it was justified."""
+    membership = membership_with(request, Capability.REVIEW_BREAK_GLASS)
+    glass = selectors.break_glass_get(membership=membership, glass_id=pk)
+    form = None
+    if request.method == "POST":
+        form = _save_review(request, membership, glass)
+        if form is None:
+            return redirect("consent:break_glass_review")
+    return _glass_page(request, membership, glass, form)

@@ -208,21 +208,45 @@ def _form_summary(form: forms.Form, *, row: int | None, rows: RowTexts | None) -
         return items
     whole = (form.prefix or "main") if row is not None else "main"
     for name, messages in form.errors.items():
+        bound = None
         if name == "__all__" or name not in form.fields:
             anchor, label = whole, ""
         else:
             bound = form[name]
             anchor, label = bound.auto_id or whole, str(bound.label or name)
-        for message in messages:
+        codes = [error.code for error in messages.as_data()]
+        for index, message in enumerate(messages):
             if row is not None and rows is not None:
                 text = (
                     str(rows.field) % {"row": row, "field": label, "message": message}
                     if label
                     else str(rows.plain) % {"row": row, "message": message}
                 )
-            elif label:
-                text = gettext("%(field)s: %(message)s") % {"field": label, "message": message}
+            elif label and bound is not None:
+                code = codes[index] if index < len(codes) else None
+                text = _field_sentence(bound, label, str(message), code)
             else:
                 text = str(message)
             items.append(SummaryItem(anchor, text))
     return items
+
+
+_CHOOSING = ("select", "radioselect", "checkboxselectmultiple", "selectmultiple")
+
+
+def _field_sentence(bound: forms.BoundField, label: str, message: str, code: str | None) -> str:
+    """One error of a field as a sentence that names the field.
+
+    Django's bare "This field is required." becomes a request in the field's own words — "Please
+    answer the question “Why …?”" — rather than "Why …?: This field is required."; a field's
+    own message (e.g. "Enter the name.") follows its label.
+    """
+    if code == "required" and message == str(forms.Field.default_error_messages["required"]):
+        if label.rstrip().endswith("?"):
+            return gettext("Please answer the question “%(field)s”.") % {"field": label}
+        if bound.widget_type in _CHOOSING:
+            return gettext("Please choose an answer for “%(field)s”.") % {"field": label}
+        return gettext("Please fill in “%(field)s”.") % {"field": label}
+    if label.rstrip().endswith(("?", ":")):
+        return gettext("%(field)s %(message)s") % {"field": label, "message": message}
+    return gettext("%(field)s: %(message)s") % {"field": label, "message": message}

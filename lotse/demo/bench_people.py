@@ -22,6 +22,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,28 +31,37 @@ from django.db.models import QuerySet
 
 from lotse.accounts.models import Agency, Membership, User
 from lotse.accounts.roles import Role
+from lotse.consent.models import ConsentGrant
 from lotse.people import names, selectors
 from lotse.people.duplicates import LIKELY, POSSIBLE, ProspectivePerson, score_pair
 from lotse.people.duplicates import candidate_query as duplicate_candidates
 from lotse.people.duplicates import check_duplicates as people_check_duplicates
 from lotse.people.models import Person, PersonNameKey
 from lotse.people.search import (
+    candidate_count,
     candidate_query,
     name_key_values,
     parse_query,
     search_persons,
-    token_conditions,
+    word_conditions,
 )
 
 from .bench import BenchRow, row
 from .families import generate_families, respell
 
 PAIRS_FILE = names.PAIRS_FILE
-TRANSLIT_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "translit" / "ar2en-test.tsv"
+TRANSLIT_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "translit"
+#: Reported only: the rules of people.names were never tuned on it.
+TRANSLIT_FILE = TRANSLIT_DIR / "ar2en-test.tsv"
+#: For development: rules are measured on it (general rules, not its individual lines).
+TRANSLIT_EVAL_FILE = TRANSLIT_DIR / "ar2en-eval.tsv"
 
 SEARCH_P95_TARGET_MS = 50.0
 DUPLICATE_P95_TARGET_MS = 100.0
 RECALL_TARGET = 0.95
+CITY_RECALL_TARGET = 0.98
+CITY_YEAR_RANK1_TARGET = 0.90
+CROSS_SCRIPT_TARGET = 0.90
 PRECISION_TARGET = 0.90
 TOP = 10
 
@@ -188,21 +198,32 @@ def _verdict(precision: float | None, recall: float | None) -> str:
     return ("ok" if ok else "MISSED") + " (R ≥ 0.95 at P ≥ 0.9)"
 
 
+@dataclass(frozen=True)
+class Recall:
+    at_top: float
+    at_one: float
+    # rank 1, or tied for rank 1 with a person who explains the query as well (namesakes)
+    at_one_or_tied: float
+    misses: list[str]
+
+
 def search_recall(
     membership: Membership, queries: list[tuple[str, int]], *, top: int = TOP
-) -> tuple[float, float, list[str]]:
+) -> Recall:
     """recall@top and recall@1 of (query, expected person id) pairs; the misses for reading."""
-    at_top = at_one = 0
+    at_top = at_one = tied = 0
     misses = []
     for query, expected in queries:
-        hits = [hit.person.pk for hit in search_persons(membership, query, limit=top)]
-        if expected in hits:
+        hits = search_persons(membership, query, limit=top)
+        ids = [hit.person.pk for hit in hits]
+        if expected in ids:
             at_top += 1
-            at_one += hits[0] == expected
+            at_one += ids[0] == expected
+            tied += hits[ids.index(expected)].score >= hits[0].score
         else:
             misses.append(query)
     total = max(1, len(queries))
-    return at_top / total, at_one / total, misses
+    return Recall(at_top / total, at_one / total, tied / total, misses)
 
 
 def name_quality_suite(*, limit: int | None = None, path: Path = PAIRS_FILE) -> list[QualityRow]:
@@ -270,16 +291,16 @@ def name_quality_suite(*, limit: int | None = None, path: Path = PAIRS_FILE) -> 
     )
 
     queries = [(p.name_b, person_of[p.name_a]) for p in pairs if p.same]
-    at_top, at_one, misses = search_recall(_caseworker_of(agency), queries)
+    found = search_recall(_caseworker_of(agency), queries)
     rows.append(
         QualityRow(
             f"pairs: search recall@{TOP} (register name_a, query name_b)",
             positives,
             None,
-            at_top,
-            "ok (≥ 0.95)" if at_top >= RECALL_TARGET else "MISSED (≥ 0.95)",
-            f"recall@1={at_one:.3f}; {len(person_of)} persons incl. hard negatives"
-            + (f"; misses e.g. {', '.join(misses[:3])}" if misses else ""),
+            found.at_top,
+            "ok (≥ 0.95)" if found.at_top >= RECALL_TARGET else "MISSED (≥ 0.95)",
+            f"recall@1={found.at_one:.3f}; {len(person_of)} persons incl. hard negatives"
+            + (f"; misses e.g. {', '.join(found.misses[:3])}" if found.misses else ""),
         )
     )
     return rows
@@ -296,44 +317,77 @@ def read_translit(path: Path = TRANSLIT_FILE, limit: int | None = None) -> list[
 
 
 def cross_script_suite(*, limit: int | None = None, path: Path = TRANSLIT_FILE) -> list[QualityRow]:
+    role = "development set" if path.name == TRANSLIT_EVAL_FILE.name else "reported, never tuned on"
     what = f"cross-script: search recall@{TOP} ({path.name}, Arabic → Latin)"
     if not path.exists():
         return [QualityRow(what, 0, None, None, "", f"not measured: {path} is missing")]
     pairs = read_translit(path, limit)
-    agency = _bench_agency("bench-translit", "Bench: Arabic-script pairs")
+    agency = _bench_agency(f"bench-{path.stem}", f"Bench: Arabic-script pairs ({path.name})")
     person_of = register_names(agency, (latin.title() for _, latin in pairs))
     queries = [(arabic, person_of[latin.title()]) for arabic, latin in pairs]
-    at_top, at_one, _ = search_recall(_caseworker_of(agency), queries)
+    found = search_recall(_caseworker_of(agency), queries)
+    verdict = "ok" if found.at_top >= CROSS_SCRIPT_TARGET else "MISSED"
     return [
         QualityRow(
             what,
             len(queries),
             None,
-            at_top,
-            "reported, not a target",
-            f"recall@1={at_one:.3f}; {len(person_of)} persons, one word each; not tuned to it",
+            found.at_top,
+            f"{verdict} (≥ {CROSS_SCRIPT_TARGET})",
+            f"{role}; recall@1={found.at_one:.3f}; {len(person_of)} persons, one word each",
         )
     ]
 
 
+def _birth_dates(person_ids: Iterable[int], seed: int = 5) -> dict[int, date]:
+    """Exact birth dates for the labelled persons, from infants to the old."""
+    rng = random.Random(seed)
+    return {pk: date(1940, 1, 1) + timedelta(days=rng.randrange(0, 85 * 365)) for pk in person_ids}
+
+
 def search_recall_in_city(
     agency: Agency, *, limit: int | None = None, path: Path = PAIRS_FILE
-) -> QualityRow:
-    """Search recall of the labelled pairs among the persons an agency of the city holds."""
+) -> list[QualityRow]:
+    """Search recall of the labelled pairs among the persons an agency of the city holds:
+    by the full name alone, and by full name plus birth year."""
     pairs = [p for p in read_pairs(path, limit) if p.same]
     person_of = register_names(agency, (p.name_a for p in pairs))
-    scope = Person.objects.filter(owner_agency=agency)
-    held = scope.count()
-    pairs_to_find = [(p.name_b, person_of[p.name_a]) for p in pairs]
-    at_top, at_one, _ = search_recall(_caseworker_of(agency), pairs_to_find)
-    return QualityRow(
-        f"pairs: search recall@{TOP} amid the city ({agency.code}: {held:,} persons)",
-        len(pairs),
-        None,
-        at_top,
-        "ok (≥ 0.95)" if at_top >= RECALL_TARGET else "MISSED (≥ 0.95)",
-        f"recall@1={at_one:.3f}",
+    born = _birth_dates(person_of.values())
+    persons = list(Person.objects.filter(pk__in=born))
+    for person in persons:
+        person.birth_date = born[person.pk]
+        person.birth_year = person.birth_date.year
+    Person.objects.bulk_update(persons, ["birth_date", "birth_year"], batch_size=500)
+    held = Person.objects.filter(owner_agency=agency).count()
+    membership = _caseworker_of(agency)
+    by_name = search_recall(membership, [(p.name_b, person_of[p.name_a]) for p in pairs])
+    with_year = search_recall(
+        membership,
+        [(f"{p.name_b} {born[person_of[p.name_a]].year}", person_of[p.name_a]) for p in pairs],
     )
+    ok = by_name.at_top >= CITY_RECALL_TARGET
+    year_ok = with_year.at_one >= CITY_YEAR_RANK1_TARGET
+    return [
+        QualityRow(
+            f"pairs amid the city ({agency.code}: {held:,} persons): full name, recall@{TOP}",
+            len(pairs),
+            None,
+            by_name.at_top,
+            f"{'ok' if ok else 'MISSED'} (≥ {CITY_RECALL_TARGET})",
+            f"recall@1={by_name.at_one:.3f} (namesakes: chance), "
+            f"first or tied for first={by_name.at_one_or_tied:.3f}"
+            + (f"; misses e.g. {', '.join(by_name.misses[:3])}" if by_name.misses else ""),
+        ),
+        QualityRow(
+            "pairs amid the city: full name + birth year, recall@1",
+            len(pairs),
+            None,
+            with_year.at_one,
+            f"{'ok' if year_ok else 'MISSED'} (≥ {CITY_YEAR_RANK1_TARGET})",
+            f"recall@{TOP}={with_year.at_top:.3f}, "
+            f"first or tied for first={with_year.at_one_or_tied:.3f}",
+        ),
+    ]
 
 
 # --- latency ----------------------------------------------------------------------------------
@@ -342,10 +396,9 @@ def search_recall_in_city(
 def search_candidate_query(membership: Membership, raw: str) -> QuerySet[Any, Any] | None:
     """The database query of ``search_persons`` stage 1, exactly as search.py runs it."""
     query = parse_query(raw)
-    conditions = token_conditions(query.text) if query.text else []
-    if query.is_empty or query.public_id or not conditions:
+    if query.is_empty or query.too_short or query.public_id or not query.words:
         return None
-    return candidate_query(membership, query, conditions)
+    return candidate_query(membership, query, word_conditions(query), limit=candidate_count(TOP))
 
 
 def duplicate_candidate_query(new: ProspectivePerson) -> QuerySet[Any, Any] | None:
@@ -566,3 +619,24 @@ def format_plans(plans: list[tuple[str, str]]) -> str:
         lines.append(f"-- {label}")
         lines.extend(f"   {line}" for line in plan.splitlines())
     return "\n".join(lines)
+
+
+def search_with_grants_rows(*, persons: int, repeat: int) -> list[BenchRow]:
+    """Search latency once a tenth of the persons consented to share with the integration
+    office (the access bench's consents: 80,000 grants at 100k persons), without its entries."""
+    from .bench_access import seed_access_data  # it imports this module
+
+    seed_access_data(persons=persons, entries=0)
+    membership = (
+        Membership.objects.select_related("agency", "user")
+        .filter(user__username="kim", agency__code="kim", role="caseworker")
+        .get()
+    )
+    rng = random.Random(11)
+    own = Person.objects.filter(owner_agency=membership.agency)
+    return search_latency_rows(
+        membership,
+        _sample(own, rng, max(len(SEARCH_KINDS), 2 * repeat)),
+        rng,
+        what=f"search with {ConsentGrant.objects.count():,} consent grants in place",
+    )

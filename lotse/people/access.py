@@ -78,3 +78,16 @@ def require_visible_person(membership: Membership, person: Person) -> None:
     """Adding an item of one's own about a person needs a basis to see that person."""
     if not person_visible(membership, person.pk):
         raise AccessDenied
+
+
+def may_edit_household(membership: Membership | None, household: Household) -> bool:
+    """Only the agency that registered a household changes it (members, address); others who
+    see it through a member add items of their own about that member."""
+    return may_register(membership) and (
+        membership is not None and household.owner_agency_id == membership.agency_id
+    )
+
+
+def require_own_household(membership: Membership, household: Household) -> None:
+    if not may_edit_household(membership, household):
+        raise AccessDenied

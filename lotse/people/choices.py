@@ -77,3 +77,10 @@ class BenefitRegime(models.TextChoices):
     SGB_II = "sgb_ii", _("SGB II (Jobcenter)")
     NONE = "none", _("no benefit entitlement from the status")
     UNKNOWN = "unknown", _("unknown")
+
+
+class OtherHouseholds(models.TextChoices):
+    """What becomes of the households an existing person lives in when she joins another."""
+
+    MOVE = "move", _("moves here: the membership there ends today")
+    LINK = "link", _("stays there as well: a member of both households")

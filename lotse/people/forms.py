@@ -31,13 +31,14 @@ from .choices import (
     BirthDatePrecision,
     District,
     HouseholdRole,
-    LanguageLevel,
+    OtherHouseholds,
     ResidenceKind,
     Sex,
     WorkPermission,
 )
-from .duplicates import DuplicateReport, ProspectivePerson
-from .models import Person
+from .duplicates import ProspectivePerson
+from .models import Household, Person
+from .pickers import countries_text, languages_text, level_options, parse_countries, parse_languages
 from .services import (
     HouseholdData,
     LanguageData,
@@ -47,7 +48,6 @@ from .services import (
 
 MAX_MEMBERS = 20
 _SPLIT_LINES = re.compile(r"[\r\n;]+")
-_SPLIT_CODES = re.compile(r"[\s,;]+")
 _PREFIX = re.compile(r"^members-(\d{1,2})$")
 
 # Fields whose change re-runs the duplicate check while typing.
@@ -55,58 +55,94 @@ DUPLICATE_TRIGGERS = ("given_names", "family_name", "aliases", "native_name", "b
 
 
 class TextListField(forms.Field):
-    """A list typed as text: other spellings one per line, codes separated by commas."""
+    """A list typed as text, one entry per line (other spellings)."""
 
-    def __init__(self, *, lines: bool = False, upper: bool = False, **kwargs: Any) -> None:
-        self.lines = lines
-        self.upper = upper
-        kwargs.setdefault(
-            "widget",
-            forms.Textarea(attrs={"rows": 2}) if lines else forms.TextInput(),
-        )
-        super().__init__(**kwargs)
+    widget = forms.Textarea(attrs={"rows": 2})
 
     def to_python(self, value: Any) -> list[str]:
         if isinstance(value, list):
             return [str(v) for v in value]
-        if not value:
-            return []
-        splitter = _SPLIT_LINES if self.lines else _SPLIT_CODES
-        items = [part.strip() for part in splitter.split(str(value))]
-        items = [item.upper() if self.upper else item for item in items if item]
-        return list(dict.fromkeys(items))
+        items = [part.strip() for part in _SPLIT_LINES.split(str(value or ""))]
+        return list(dict.fromkeys(item for item in items if item))
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
-            return ("\n" if self.lines else ", ").join(str(v) for v in value)
+            return "\n".join(str(v) for v in value)
         return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.to_python(initial) != self.to_python(data)
+
+
+# The pickers' lists (people/_picker_lists.html) and the script that makes them type-ahead
+# lists (static/people/picker.js); without the script the browser's own suggestions remain.
+COUNTRY_LIST = "picker-countries"
+LANGUAGE_LIST = "picker-languages"
+
+
+def picker_input(list_id: str, **attrs: str) -> forms.TextInput:
+    return forms.TextInput(
+        attrs={"list": list_id, "data-picker": "multi", "autocomplete": "off", **attrs}
+    )
+
+
+class CountriesField(forms.Field):
+    """'Syrien, Türkei' → ['SY', 'TR']: country names as caseworkers write them (or codes)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", picker_input(COUNTRY_LIST))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            return [str(v) for v in value]
+        return parse_countries(str(value or ""))
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return countries_text(value)
+        return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
 
 
 class LanguagesField(forms.Field):
-    """'ar, de:B1' → [LanguageData('ar', 'native'), LanguageData('de', 'b1')].
+    """'Arabisch: Erstsprache, Deutsch: A2' → [ar native, de a2] (codes like 'de:A2' too).
 
-    Codes are checked by the service; here only the level after the colon is read.
+    A language without a level counts as a first language; the service checks the list as a
+    whole (a language twice).
     """
 
-    widget = forms.TextInput
+    def __init__(self, **kwargs: Any) -> None:
+        levels = "|".join(label for _code, label in level_options())
+        kwargs.setdefault("widget", picker_input(LANGUAGE_LIST, **{"data-picker-levels": levels}))
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> list[LanguageData]:
         if isinstance(value, list):
             return value
-        result: list[LanguageData] = []
-        for part in _SPLIT_CODES.split(str(value or "")):
-            if not part:
-                continue
-            code, _sep, level = part.partition(":")
-            level = level.strip().lower() or LanguageLevel.NATIVE
-            if level not in LanguageLevel.values:
-                raise ValidationError(
-                    _("Unknown level “%(level)s” for %(code)s; use A1 to C2 or leave it out."),
-                    params={"level": level, "code": code},
-                    code="level",
-                )
-            result.append(LanguageData(language=code.strip().lower(), level=level))
-        return result
+        return [
+            LanguageData(language=entry.language, level=entry.level)
+            for entry in parse_languages(str(value or ""))
+        ]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return languages_text(
+                (item.language, item.level) if isinstance(item, LanguageData) else item
+                for item in value
+            )
+        return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(initial or []) != self.to_python(data)
+        except ValidationError:
+            return True
 
 
 class PersonFieldsForm(KernForm):
@@ -115,19 +151,18 @@ class PersonFieldsForm(KernForm):
     given_names = forms.CharField(
         label=_("Given names"),
         max_length=200,
-        required=False,
+        error_messages={"required": _("Enter the given names.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     family_name = forms.CharField(
         label=_("Family name"),
         max_length=200,
-        required=False,
+        error_messages={"required": _("Enter the family name.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     aliases = TextListField(
         label=_("Other spellings"),
         required=False,
-        lines=True,
         help_text=_("One per line, e.g. as written in the passport or residence permit."),
     )
     native_name = forms.CharField(
@@ -149,26 +184,21 @@ class PersonFieldsForm(KernForm):
         help_text=_("Many documents carry 1 January when only the year is known."),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNSPECIFIED)
-    nationalities = TextListField(
+    nationalities = CountriesField(
         label=_("Nationalities"),
         required=False,
-        upper=True,
-        help_text=_("Two-letter country codes, separated by commas, e.g. SY, AF, UA."),
+        help_text=_("Type a few letters and choose; several with commas."),
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        assert cleaned is not None  # noqa: S101 - Form.clean returns cleaned_data
-        if not self.needs_names():
-            return cleaned
-        missing = {
-            "given_names": _("Enter the given names."),
-            "family_name": _("Enter the family name."),
-        }
-        for name, message in missing.items():
-            if name not in self.errors and not str(cleaned.get(name) or "").strip():
-                self.add_error(name, ValidationError(message, code="required"))
-        return cleaned
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("given_names", "family_name"):
+            # The label says "optional" exactly when the form will not ask for them; screen
+            # readers hear it too (formset rows get no HTML "required" from Django).
+            field = self.fields[name]
+            field.required = self.needs_names()
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
 
     def needs_names(self) -> bool:
         return True
@@ -236,32 +266,41 @@ class HouseholdForm(KernForm):
         return bool(self.cleaned_data.get("street") or self.cleaned_data.get("postcode"))
 
 
+#: The answer "a different person" to the duplicate question (beside the candidates' IDs).
+NEW_PERSON = "new"
+#: The answer "leave this person out" to the question about her other household.
+LEAVE_OUT = "leave"
+
+
 class MemberForm(PersonFieldsForm):
-    """One row of the registration form: a new person, or an existing one chosen instead."""
+    """One row of the registration form: a new person, or an existing one chosen instead.
+
+    The duplicate panel beneath the row asks one question when persons like this are known:
+    which of them it is, or a different person (``<prefix>-existing``: an ID or ``new``),
+    with nothing chosen beforehand. For a chosen person who lives in another household it
+    asks what becomes of that (``<prefix>-elsewhere-<ID>``: move, link or leave out).
+    """
 
     role = forms.ChoiceField(label=_("Role in the household"), choices=HouseholdRole.choices)
     languages = LanguagesField(
         label=_("Languages"),
         required=False,
         help_text=_(
-            "Language codes separated by commas, first language first; add a level after a "
-            "colon, e.g. ar, ku, de:A2."
+            "First language first, each with its level, e.g. “Arabisch: Erstsprache, Deutsch: A2”."
         ),
     )
     interpreter_needed = forms.BooleanField(
         label=_("Needs an interpreter"),
         required=False,
-        help_text=_("For the first language listed."),
+        help_text=_("For the first language."),
     )
-    not_duplicate = forms.BooleanField(label=_("This is a different person"), required=False)
 
-    # Filled by the view: the duplicate check for this row, shown beneath it.
-    duplicate_report: DuplicateReport | None = None
+    # Filled by the view: the duplicate panel of this row (display.DuplicatePanel).
+    duplicate_panel: Any = None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choose_role: bool | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        row = self.row_index
-        if row:
+        if self.row_index if choose_role is None else choose_role:
             # The first row is the head by default; later rows must say who they are.
             role = self.fields["role"]
             assert isinstance(role, forms.ChoiceField)  # noqa: S101 - declared above
@@ -293,11 +332,25 @@ class MemberForm(PersonFieldsForm):
     def row_number(self) -> int:
         return self.row_index + 1
 
-    def existing_choice(self) -> str:
-        """The public ID chosen among the candidates (radio buttons of the duplicate panel)."""
+    def answer(self) -> str:
+        """The answer to the duplicate question: a public ID, ``new``, or '' (none yet)."""
         if not self.is_bound:
             return ""
-        return str(self.data.get(self.add_prefix("existing"), "")).strip().upper()
+        value = str(self.data.get(self.add_prefix("existing"), "")).strip()
+        return NEW_PERSON if value.lower() == NEW_PERSON else value.upper()
+
+    def existing_choice(self) -> str:
+        """The public ID of the existing person chosen instead of a new one, or ''."""
+        answer = self.answer()
+        return "" if answer == NEW_PERSON else answer
+
+    def elsewhere_choice(self) -> str:
+        """For the chosen person: move, link, leave (out) or '' (not answered)."""
+        chosen = self.existing_choice()
+        if not chosen:
+            return ""
+        value = str(self.data.get(self.add_prefix(f"elsewhere-{chosen}"), "")).strip()
+        return value if value in {*OtherHouseholds.values, LEAVE_OUT} else ""
 
     def needs_names(self) -> bool:
         return not self.existing_choice()
@@ -357,6 +410,41 @@ MemberFormSet = formset_factory(
 )
 
 
+class HouseholdVersionForm(forms.Form):
+    """The version of the household a form was opened on (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class HouseholdAddressForm(HouseholdForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def initial_for(cls, household: Household) -> dict[str, Any]:
+        return {
+            "street": household.street,
+            "postcode": household.postcode,
+            "city": household.city,
+            "district": household.district,
+            "version": household.version,
+        }
+
+
+class MoveOutForm(KernForm):
+    moved_out_on = PlausibleDateField(
+        label=_("Moved out on"),
+        widget=date_input(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"required": _("Give the date of the move.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def household_member_form(data: Any = None) -> MemberForm:
+    """The one row of "add a member": the same row as in the registration, role to choose."""
+    return MemberForm(data=data, prefix="members-0", choose_role=True)
+
+
 def member_formset(data: Any = None) -> BaseMemberFormSet:
     formset = MemberFormSet(data=data, prefix="members")
     assert isinstance(formset, BaseMemberFormSet)  # noqa: S101 - built from it
@@ -370,8 +458,17 @@ def with_added_row(data: Any) -> Any:
         total = int(copy.get("members-TOTAL_FORMS") or 1)
     except ValueError:
         total = 1  # tampered with; the formset reports its management form as broken
-    copy["members-TOTAL_FORMS"] = str(max(1, min(total + 1, MAX_MEMBERS)))
+    rows = max(1, min(total + 1, MAX_MEMBERS))
+    copy["members-TOTAL_FORMS"] = str(rows)
+    # The new row starts as a new form would, not with what the browser shows for a select
+    # it never had a value for (its first option: "female", "exact").
+    new_row = f"members-{rows - 1}-"
+    for name, value in NEW_ROW.items():
+        copy.setdefault(new_row + name, value)
     return copy
+
+
+NEW_ROW = {"role": "", "birth_date_precision": BirthDatePrecision.EXACT, "sex": Sex.UNSPECIFIED}
 
 
 class DuplicateProbeForm(PersonFieldsForm):

@@ -243,6 +243,40 @@ class HouseholdMember(models.Model):
         return f"{self.person} ({self.role})"
 
 
+class HouseholdDeparture(TimeStampedModel):
+    """A membership that ended: the person moved out on ``moved_out_on`` (to ``moved_to``,
+    where Lotse knows it). ``HouseholdMember`` holds who lives in a household now, so every
+    page, case and count keeps meaning "now"; this is the history the household page shows."""
+
+    compartment_exempt = "who lived with whom: shown only for persons the reader may see"
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="departures")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="household_departures"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=HouseholdRole.choices)
+    moved_out_on = models.DateField(_("moved out on"))
+    moved_to = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arrivals",
+        verbose_name=_("moved to"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("move out of a household")
+        verbose_name_plural = _("moves out of households")
+        indexes = [models.Index(fields=["household", "moved_out_on"], name="people_departure_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} left {self.household_id} on {self.moved_out_on}"
+
+
 class ResidenceStatus(TimeStampedModel):
     """One entry of a person's residence history (category residence)."""
 

@@ -13,6 +13,11 @@ A name passes three steps:
    vowel, which keeps Amin and Amina apart. Families are checked first, so hard negatives
    with the same skeleton (Hassan/Hussein, Mohammed/Mahmoud) stay apart.
 
+4. per Latin word also *cross-script keys* (``script_name_keys``): coarse consonant classes
+   that a name written in Arabic or Persian script shares with its Latin spelling
+   (``script_query_keys``: Schubert شوبرت, Alvarez ألفاريز), and that long Latin spellings
+   share when no variant family groups them (Qorbani, Ghorbani).
+
 Search indexes the keys; ``name_similarity`` ranks and scores candidates order-insensitively.
 """
 
@@ -667,6 +672,7 @@ def token_key(token: str) -> str:
     return _plain_key(token)
 
 
+@lru_cache(maxsize=200_000)
 def token_keys(token: str) -> tuple[str, ...]:
     """All keys of a token: a family member is also indexed under its skeleton, so that a
     vowel-less spelling from Arabic script still finds it."""
@@ -674,6 +680,34 @@ def token_keys(token: str) -> tuple[str, ...]:
     if key.startswith("="):
         return (key, _plain_key(token))
     return (key,) if key else ()
+
+
+_COMPATIBLE_FINALS = {"e": ("", "a"), "": ("e",), "a": ("e",)}
+_MIN_STEM = 3
+
+
+# Romanisations that read one letter two ways: French ch for sh (Chami, Chahine), و as w or
+# as u (Hawraa, Haura).
+_OTHER_READINGS = (("ch", "sh"), ("aw", "au"), ("au", "aw"))
+
+
+def query_token_keys(token: str) -> tuple[str, ...]:
+    """``token_keys`` of a word of a query, and those of its other readings
+    (``_OTHER_READINGS``) and of compatible final vowels (Yasmine: Yasmin, Hamadeh: Hamada,
+    see ``_finals_agree``): the index keeps them apart (Amin, Amina), a search looks on both
+    sides and lets the ranking compare. A known family has its one key anyway."""
+    keys = list(token_keys(token))
+    if not keys or keys[0].startswith("="):
+        return tuple(keys)
+    forms = [token, *(token.replace(a, b) for a, b in _OTHER_READINGS if a in token)]
+    for form in forms:
+        if form != token:
+            keys.extend(token_keys(form))
+        plain = _plain_key(form)
+        stem = _stem(plain)
+        if len(stem) >= _MIN_STEM:  # short stems would meet half the city
+            keys.extend(stem + final for final in _COMPATIBLE_FINALS.get(plain[len(stem) :], ()))
+    return tuple(dict.fromkeys(keys))
 
 
 def query_keys(query: str) -> list[str]:
@@ -805,6 +839,11 @@ def _token_similarity(a: str, b: str) -> float:
     return _plain_similarity(a, b)
 
 
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two identity-bearing words (``name_tokens``) in 0..1."""
+    return _token_similarity(a, b)
+
+
 def _join_compounds(tokens: list[str], other: list[str]) -> list[str]:
     """Join neighbours the other name writes as one word (Mohammad Reza / Mohammadreza)."""
     other_forms = [light_form(t) for t in other]
@@ -879,3 +918,138 @@ def evaluate_pairs(path: Path | None = None, *, threshold: float | None = None) 
         "false_positive": fp,
         "false_negative": fn,
     }
+
+
+# --- cross-script keys ---------------------------------------------------------------------------
+#
+# A name written in Arabic or Persian script carries its consonants but rarely its vowels, and a
+# Latin name of any origin is written in it by sound: Schubert شوبرت, Stockhausen شتوكهاوزن,
+# Alvarez ألفاريز. Both sides map to the same coarse consonant classes (voiced and voiceless
+# alike, s/z/sh one class, k/q/g/j/kh one class; vowels, h, w, y dropped), so that a query in
+# Arabic script meets the Latin record. Coarse on purpose: the key only finds candidates, the
+# ranking (name_similarity) decides.
+
+SCRIPT_KEY_PREFIX = "~"
+_SCRIPT_WORD = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]+")
+_ARABIC_CLASSES = {
+    **dict.fromkeys("بپ", "b"),
+    **dict.fromkeys("فڤ", "f"),
+    **dict.fromkeys("تطثدضذ", "t"),
+    **dict.fromkeys("سصزظشژچ", "s"),
+    **dict.fromkeys("كکقغخجگ", "k"),
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ر": "r",
+}
+# Longest first; a digraph read once is not read again by its letters. Where a spelling is
+# read two ways by the languages that use it, both readings are keys: ch (Chantal شانتال,
+# Eckhart إيكهارت), c before e/i (Arcega أرسيجا, Ceravolo كيرافولو), a final c of the Slavic
+# -ić (Antic أنتيتش), w (William ويليام, Wilhelm فيلهلم), j (Jamal جمال, Rejewski رييفسكي),
+# gn (Agnelli أنييلي), x (Alexander, Xavier).
+_LATIN_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tsch", ("s",)),
+    ("dsch", ("k",)),
+    ("sch", ("s", "sk")),
+    ("tch", ("s",)),
+    ("sh", ("s",)),
+    ("zh", ("s", "k")),
+    ("ch", ("s", "k")),
+    ("ph", ("f",)),
+    ("th", ("t",)),
+    ("dh", ("t",)),
+    ("kh", ("k",)),
+    ("gh", ("k",)),
+    ("ck", ("k",)),
+    ("qu", ("k",)),
+    ("dg", ("tk", "k")),
+    ("gn", ("kn", "n")),
+    ("x", ("ks", "s")),
+    ("w", ("", "f")),
+    ("j", ("k", "")),
+)
+_LATIN_LETTERS = str.maketrans(
+    {
+        **dict.fromkeys("bp", "b"),
+        **dict.fromkeys("fv", "f"),
+        **dict.fromkeys("td", "t"),
+        **dict.fromkeys("sz", "s"),
+        **dict.fromkeys("kqg", "k"),
+        **dict.fromkeys("aeiouyh'", ""),
+    }
+)
+_MAX_SCRIPT_VARIANTS = 8
+_SILENT_FINALS = frozenset("tdsx")
+
+
+# Read as d in Arabic and as z in Persian (Ramazan رمضان, Mohammadreza محمدرضا); a word
+# without Persian letters may be either.
+_D_OR_Z = frozenset("ضذ")
+
+
+def _arabic_classes(word: str) -> tuple[str, ...]:
+    if word.startswith("ال") and len(word) > 3:
+        word = word[2:]  # the article, as Latin spellings drop it
+    word = word.replace("تش", "ش")  # ch of Archie, Kontsevich
+    readings = [""]
+    for char in word:
+        sounds = ("t", "s") if char in _D_OR_Z else (_ARABIC_CLASSES.get(char, ""),)
+        readings = [r + sound for r in readings for sound in sounds][:_MAX_SCRIPT_VARIANTS]
+    return tuple(readings)
+
+
+@lru_cache(maxsize=100_000)
+def _latin_classes(token: str) -> tuple[str, ...]:
+    """Coarse classes of a folded Latin word, every reading of its ambiguous letters."""
+    readings = [""]
+    index = 0
+    while index < len(token):
+        rest = token[index:]
+        choices: tuple[str, ...]
+        for digraph, sounds in _LATIN_CLASSES:
+            if rest.startswith(digraph):
+                choices = sounds
+                index += len(digraph)
+                break
+        else:
+            char = token[index]
+            index += 1
+            if char == "c":
+                following = rest[1:2]
+                choices = ("s", "k") if following in ("e", "i", "y", "") else ("k",)
+            else:
+                choices = (char.translate(_LATIN_LETTERS),)
+        readings = [r + c for r in readings for c in choices][:_MAX_SCRIPT_VARIANTS]
+    if len(token) > 3 and token[-1] in _SILENT_FINALS and token[-2] in _VOWELS:
+        # French and Spanish spellings whose final letter is not spoken (Carnot كارنو)
+        readings += [r[:-1] for r in readings if r.endswith(("t", "s"))]
+    return tuple(readings[:_MAX_SCRIPT_VARIANTS])
+
+
+def _script_key(classes: str) -> str:
+    classes = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", classes))
+    return SCRIPT_KEY_PREFIX + classes if classes else ""
+
+
+def has_script_letters(text: str) -> bool:
+    """Whether the text holds a word in Arabic or Persian script."""
+    return _SCRIPT_WORD.search(text) is not None
+
+
+def script_query_keys(text: str) -> list[str]:
+    """Cross-script keys of the words of a query written in Arabic or Persian script."""
+    keys = (
+        _script_key(classes)
+        for word in _SCRIPT_WORD.findall(text)
+        for classes in _arabic_classes(word)
+    )
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+@lru_cache(maxsize=100_000)
+def script_name_keys(text: str) -> tuple[str, ...]:
+    """Cross-script keys of a person's Latin name: of each word as written (Alvarez
+    ألفاريز) and of its identity-bearing form (Al-Hassan → Hassan, as Arabic drops ال)."""
+    words = [*fold(text).replace("-", " ").split(), *name_tokens(text)]
+    keys = (_script_key(c) for word in dict.fromkeys(words) for c in _latin_classes(word))
+    return tuple(dict.fromkeys(k for k in keys if k))

@@ -19,12 +19,13 @@ from .duplicates import DuplicateReport, ProspectivePerson, check_duplicates
 from .models import (
     DomainTransition,
     Household,
+    HouseholdDeparture,
     HouseholdMember,
     Person,
     PersonMerge,
     ResidenceStatus,
 )
-from .search import SearchHit, search_persons
+from .search import SearchFilters, SearchHit, search_persons
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -81,6 +82,54 @@ def person_households(*, membership: Membership | None, person: Person) -> list[
     )
 
 
+def households_of(
+    *, membership: Membership | None, person_ids: list[int]
+) -> dict[int, list[Household]]:
+    """The households each person lives in now, with the members the reader sees (for their
+    titles). A household is visible wherever a member is, so for the persons the reader sees
+    this is all of their households; three queries however many persons."""
+    pairs = list(
+        HouseholdMember.objects.filter(
+            person_id__in=person_ids, household__in=access.households_visible_to(membership)
+        )
+        .order_by("household_id")
+        .values_list("person_id", "household_id")
+    )
+    households = {
+        household.pk: household
+        for household in access.households_visible_to(membership)
+        .filter(pk__in={household_id for _person, household_id in pairs})
+        .select_related("owner_agency")
+        .prefetch_related(_visible_members(membership))
+    }
+    found: dict[int, list[Household]] = {person_id: [] for person_id in person_ids}
+    for person_id, household_id in pairs:
+        found[person_id].append(households[household_id])
+    return found
+
+
+def household_has_hidden_members(*, membership: Membership | None, household: Household) -> bool:
+    """Whether someone lives here whom the reader may not see: a yes or no, never how many."""
+    return (
+        HouseholdMember.objects.filter(household=household)
+        .exclude(person__in=access.persons_visible_to(membership))
+        .exists()
+    )
+
+
+def household_departures(
+    *, membership: Membership | None, household: Household
+) -> list[HouseholdDeparture]:
+    """Who moved out, for the persons the reader may see, latest first."""
+    return list(
+        HouseholdDeparture.objects.filter(
+            household=household, person__in=access.persons_visible_to(membership)
+        )
+        .select_related("person")
+        .order_by("-moved_out_on", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class ResidenceHistory:
     statuses: list[ResidenceStatus]
@@ -119,10 +168,16 @@ def person_list(*, membership: Membership | None) -> QuerySet[Person]:
     )
 
 
-def person_search(*, membership: Membership | None, query: str, limit: int = 25) -> list[SearchHit]:
+def person_search(
+    *,
+    membership: Membership | None,
+    query: str,
+    limit: int = 25,
+    filters: SearchFilters | None = None,
+) -> list[SearchHit]:
     if not access.may_search(membership):
         return []
-    return search_persons(membership, query, limit=limit)
+    return search_persons(membership, query, limit=limit, filters=filters)
 
 
 def duplicate_check(

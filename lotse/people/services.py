@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -24,11 +25,19 @@ from lotse.core.models import StaleEditError
 from lotse.core.text import clean_name, clean_names, clean_text
 
 from . import access, selectors
-from .choices import BirthDatePrecision, HouseholdRole, ResidenceKind, Sex, WorkPermission
+from .choices import (
+    BirthDatePrecision,
+    HouseholdRole,
+    OtherHouseholds,
+    ResidenceKind,
+    Sex,
+    WorkPermission,
+)
 from .duplicates import DuplicateReport, ProspectivePerson
 from .models import (
     DomainTransition,
     Household,
+    HouseholdDeparture,
     HouseholdMember,
     Person,
     PersonLanguage,
@@ -230,6 +239,9 @@ class MemberData:
     person: PersonData | None
     role: str
     existing: Person | None = None
+    #: For an existing person who lives in another household: ``OtherHouseholds`` (move here
+    #: or stay there as well). Without it she is refused, never silently in two households.
+    elsewhere: str = ""
 
 
 @dataclass
@@ -264,34 +276,10 @@ def household_register(
     entity.full_clean(exclude=["owner_agency"])
     entity.save()
     for index, member in enumerate(members):
-        if member.role not in HouseholdRole.values:
-            raise ValidationError({f"members[{index}].role": _("Unknown household role.")})
         try:
-            if member.existing is not None:
-                person = member.existing
-            elif member.person is not None:
-                # A new member lives where the household lives, unless the row says otherwise.
-                member.person.district = member.person.district or entity.district
-                person = _create_person(data=member.person, membership=membership, actor=actor)
-            else:
-                raise ValidationError({"person": _("Give a person.")})
+            _add_member(household=entity, member=member, membership=membership, actor=actor)
         except ValidationError as error:
             raise ValidationError(_prefix_errors(error, f"members[{index}].")) from error
-        # The household's district fills in the agency's own new or district-less persons;
-        # a foreign person's record is never touched (seeing is not owning).
-        if (
-            not person.district
-            and entity.district
-            and person.owner_agency_id == membership.agency_id
-        ):
-            person_update(
-                person=person,
-                expected_version=person.version,
-                changes={"district": entity.district},
-                membership=membership,
-                actor=actor,
-            )
-        HouseholdMember.objects.create(household=entity, person=person, role=member.role)
     record(
         action=AuditAction.HOUSEHOLD_REGISTERED,
         actor=actor,
@@ -303,10 +291,140 @@ def household_register(
     return entity
 
 
+def _add_member(
+    *, household: Household, member: MemberData, membership: Membership, actor: User
+) -> HouseholdMember:
+    """One member into ``household``: a new person registered, or an existing one joining —
+    who moves here from her other households or stays there as well, as ``elsewhere`` says."""
+    if member.role not in HouseholdRole.values:
+        raise ValidationError({"role": _("Unknown household role.")})
+    if member.existing is not None:
+        person = member.existing
+        access.require_visible_person(membership, person)
+        if HouseholdMember.objects.filter(household=household, person=person).exists():
+            raise ValidationError({"person": _("This person is already a member here.")})
+        _leave_other_households(
+            person=person,
+            joining=household,
+            elsewhere=member.elsewhere,
+            membership=membership,
+            actor=actor,
+        )
+    elif member.person is not None:
+        # A new member lives where the household lives, unless the row says otherwise.
+        member.person.district = member.person.district or household.district
+        person = _create_person(data=member.person, membership=membership, actor=actor)
+    else:
+        raise ValidationError({"person": _("Give a person.")})
+    # The household's district fills in the agency's own new or district-less persons;
+    # a foreign person's record is never touched (seeing is not owning).
+    if (
+        not person.district
+        and household.district
+        and person.owner_agency_id == membership.agency_id
+    ):
+        person_update(
+            person=person,
+            expected_version=person.version,
+            changes={"district": household.district},
+            membership=membership,
+            actor=actor,
+        )
+    return HouseholdMember.objects.create(household=household, person=person, role=member.role)
+
+
+def _leave_other_households(
+    *, person: Person, joining: Household, elsewhere: str, membership: Membership, actor: User
+) -> None:
+    others = list(
+        HouseholdMember.objects.filter(person=person)
+        .exclude(household=joining)
+        .select_related("household__owner_agency")
+        .order_by("pk")
+    )
+    if not others:
+        return
+    if elsewhere not in OtherHouseholds.values:
+        raise ValidationError(
+            {
+                "elsewhere": _(
+                    "This person already lives in another household: choose whether the "
+                    "person moves here or stays there as well."
+                )
+            }
+        )
+    if elsewhere == OtherHouseholds.LINK:
+        return
+    foreign = [m.household for m in others if m.household.owner_agency_id != membership.agency_id]
+    if foreign:
+        # Seeing is not owning: the agency that registered a household records who leaves it.
+        raise ValidationError(
+            {
+                "elsewhere": _(
+                    "The other household was registered by %(agency)s: only they can record "
+                    "that this person moved out. Choose “stays there as well”, or ask them."
+                )
+                % {"agency": foreign[0].owner_agency.name}
+            }
+        )
+    for other in others:
+        _end_membership(
+            member=other,
+            moved_out_on=timezone.localdate(),
+            moved_to=joining,
+            expected_version=other.household.version,
+            membership=membership,
+            actor=actor,
+        )
+
+
+def _end_membership(
+    *,
+    member: HouseholdMember,
+    moved_out_on: date,
+    moved_to: Household | None,
+    expected_version: int,
+    membership: Membership,
+    actor: User,
+) -> HouseholdDeparture:
+    household = member.household
+    household.save_versioned(expected_version=expected_version, update_fields=[])
+    departure = HouseholdDeparture.objects.create(
+        household=household,
+        person_id=member.person_id,
+        role=member.role,
+        moved_out_on=moved_out_on,
+        moved_to=moved_to,
+        recorded_by=actor,
+    )
+    member.delete()
+    record(
+        action=AuditAction.HOUSEHOLD_MEMBER_MOVED_OUT,
+        actor=actor,
+        agency=membership.agency,
+        target=household,
+        subject_id=member.person_id,
+        basis=Basis.OWN_AGENCY,
+        detail={
+            "moved_out_on": moved_out_on.isoformat(),
+            "moved_to": moved_to.pk if moved_to is not None else None,
+        },
+    )
+    return departure
+
+
+GERMAN_POSTCODE = re.compile(r"\d{5}")
+
+
 def _clean_address(household: HouseholdData) -> dict[str, str]:
+    postcode = clean_text(household.postcode, field="postcode", max_length=10)
+    if postcode and not GERMAN_POSTCODE.fullmatch(postcode):
+        raise ValidationError(
+            {"postcode": _("A postcode has five digits, for example 42275.")}, code="postcode"
+        )
     return {
         "street": clean_text(household.street, field="street", max_length=200),
-        "postcode": clean_text(household.postcode, field="postcode", max_length=10),
+        "postcode": postcode,
         "city": clean_text(household.city, field="city", max_length=100) or "Wuppertal",
         "district": household.district,
     }
@@ -316,6 +434,132 @@ def _prefix_errors(error: ValidationError, prefix: str) -> dict[str, Any]:
     if hasattr(error, "error_dict"):
         return {prefix + name: messages for name, messages in error.message_dict.items()}
     return {prefix.rstrip("."): error.messages}
+
+
+# --- a household's own changes: members in and out, a new address -------------------------------
+
+
+@transaction.atomic
+def household_member_add(
+    *,
+    household: Household,
+    expected_version: int,
+    member: MemberData,
+    membership: Membership,
+    actor: User,
+) -> HouseholdMember:
+    """A new or existing person joins the agency's own household; refused if someone changed
+    the household since ``expected_version`` (StaleEditError, nothing written)."""
+    access.require_own_household(membership, household)
+    heads = _visible_members(membership, household).filter(role=HouseholdRole.HEAD)
+    if member.role == HouseholdRole.HEAD and heads.exists():
+        # Checked among the members the reader sees: a refusal must not tell of hidden ones.
+        raise ValidationError({"role": _("This household already has a head.")})
+    added = _add_member(household=household, member=member, membership=membership, actor=actor)
+    # Last, so that a refusal above leaves the version as the form knows it; a stale version
+    # undoes everything (the transaction).
+    household.save_versioned(expected_version=expected_version, update_fields=[])
+    record(
+        action=AuditAction.HOUSEHOLD_MEMBER_ADDED,
+        actor=actor,
+        agency=membership.agency,
+        target=household,
+        subject_id=added.person_id,
+        basis=Basis.OWN_AGENCY,
+        detail={"role": added.role, "existing": member.existing is not None},
+    )
+    return added
+
+
+def _visible_members(membership: Membership, household: Household) -> Any:
+    return HouseholdMember.objects.filter(
+        household=household, person__in=access.persons_visible_to(membership)
+    )
+
+
+@transaction.atomic
+def household_member_move_out(
+    *,
+    household: Household,
+    expected_version: int,
+    person: Person,
+    moved_out_on: date,
+    membership: Membership,
+    actor: User,
+) -> HouseholdDeparture:
+    """End a membership of the agency's own household on ``moved_out_on`` (kept as history)."""
+    access.require_own_household(membership, household)
+    member = _visible_members(membership, household).filter(person=person).first()
+    if member is None:
+        # A person who is no member, and one the reader may not see, look the same.
+        raise ValidationError({"person": _("This person is not a member of the household.")})
+    if moved_out_on > timezone.localdate():
+        raise ValidationError(
+            {"moved_out_on": _("The date lies in the future: record the move once it happened.")}
+        )
+    member.household = household  # the caller's instance: its version goes up
+    return _end_membership(
+        member=member,
+        moved_out_on=moved_out_on,
+        moved_to=None,
+        expected_version=expected_version,
+        membership=membership,
+        actor=actor,
+    )
+
+
+ADDRESS_FIELDS = ("street", "postcode", "city", "district")
+
+
+@transaction.atomic
+def household_address_change(
+    *,
+    household: Household,
+    expected_version: int,
+    data: HouseholdData,
+    membership: Membership,
+    actor: User,
+) -> list[str]:
+    """A new address for the agency's own household; returns the fields that changed.
+
+    The members the agency registered itself move along: their district follows where it was
+    the household's (or none). Other agencies' persons are never touched.
+    """
+    access.require_own_household(membership, household)
+    values = _clean_address(data)
+    changed = [name for name in ADDRESS_FIELDS if getattr(household, name) != values[name]]
+    old_district = household.district
+    for name in ADDRESS_FIELDS:
+        setattr(household, name, values[name])
+    household.full_clean(exclude=["owner_agency"])
+    household.save_versioned(expected_version=expected_version, update_fields=changed)
+    if not changed:
+        return changed
+    if "district" in changed:
+        movers = (
+            _visible_members(membership, household)
+            .filter(person__owner_agency=membership.agency, person__district__in=["", old_district])
+            .exclude(person__district=household.district)
+            .select_related("person")
+        )
+        for member in movers:
+            person_update(
+                person=member.person,
+                expected_version=member.person.version,
+                changes={"district": household.district},
+                membership=membership,
+                actor=actor,
+            )
+    record(
+        action=AuditAction.HOUSEHOLD_ADDRESS_CHANGED,
+        actor=actor,
+        agency=membership.agency,
+        target=household,
+        basis=Basis.OWN_AGENCY,
+        # The field names, never the address: the audit trail is read by the DPO.
+        detail={"fields": changed},
+    )
+    return changed
 
 
 @transaction.atomic
@@ -553,6 +797,9 @@ def person_content_move(*, survivor_id: int, merged_id: int) -> dict[str, int]:
     survivor_households = HouseholdMember.objects.filter(
         person_id=survivor_id, household_id=OuterRef("household_id")
     )
+    moved["household_departures"] = HouseholdDeparture.objects.filter(person_id=merged_id).update(
+        person_id=survivor_id
+    )
     moved["household_memberships"] = (
         HouseholdMember.objects.filter(person_id=merged_id)
         .exclude(Exists(survivor_households))
@@ -635,6 +882,9 @@ __all__ = [
     "ResidenceData",
     "StaleEditError",
     "duplicate_check",
+    "household_address_change",
+    "household_member_add",
+    "household_member_move_out",
     "household_register",
     "person_merge_confirm",
     "person_merge_propose",

@@ -8,14 +8,13 @@ shows a person's data writes an audit event; writes are audited by the services.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,28 +27,22 @@ from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.consent import policy
 from lotse.consent.reads import audited_read
-from lotse.core.forms import apply_service_errors, error_summary, suppress_errors
+from lotse.consent.why import WhyLine, why_lines
+from lotse.core.forms import apply_service_errors, error_summary
 from lotse.core.models import StaleEditError
 
 from . import access, selectors, services
 from .choices import BenefitRegime
-from .duplicates import Candidate, DuplicateReport, ProspectivePerson
+from .duplicates import Candidate, ProspectivePerson
 from .forms import (
-    MEMBER_ROWS,
-    BaseMemberFormSet,
-    DuplicateProbeForm,
-    HouseholdForm,
-    MemberForm,
     MergeDecisionForm,
     MergeForm,
     PersonEditForm,
     ResidenceForm,
-    apply_household_errors,
-    member_formset,
-    with_added_row,
 )
 from .models import DomainTransition, Household, HouseholdMember, Person
-from .panels import Panel, household_panels, panel_reads, person_panels
+from .panels import Panel, panel_reads, person_panels
+from .search_forms import PersonSearchForm
 from .validation import country_name, language_name
 
 # --- helpers: the acting member's own records ----------------------------------------------------
@@ -95,12 +88,23 @@ def _survivor_redirect(request: HttpRequest, person: Person) -> HttpResponse:
 # --- search ------------------------------------------------------------------------------------
 
 
+SEARCH_HITS = 25
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     membership = membership_with(request, Capability.SEARCH_PERSONS)
-    query = request.GET.get("q", "").strip()[:200]
-    hits = selectors.person_search(membership=membership, query=query) if query else []
-    if query:
+    form = PersonSearchForm(request.GET)
+    query = form.query
+    searched = bool(query) and not form.too_short
+    hits = (
+        selectors.person_search(
+            membership=membership, query=query, limit=SEARCH_HITS, filters=form.filters()
+        )
+        if searched
+        else []
+    )
+    if searched:
         # Never the query text: it is a name, and names are personal data.
         _viewed(
             request,
@@ -113,195 +117,23 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "person": hit.person,
             "nationalities": [country_name(code) for code in hit.person.nationalities],
+            "reasons": hit.reasons,
         }
         for hit in hits
     ]
-    return render(request, "people/search.html", {"query": query, "rows": rows})
+    context = {
+        "form": form,
+        "query": query,
+        "searched": searched,
+        "too_short": form.too_short,
+        "rows": rows,
+        # The count is of the hits shown: visible persons only, at most SEARCH_HITS.
+        "capped": len(rows) == SEARCH_HITS,
+    }
+    return render(request, "people/search.html", context)
 
 
-# --- registration ------------------------------------------------------------------------------
-
-
-def _resolve_existing(rows: list[MemberForm], membership: Membership) -> dict[int, Person]:
-    """Rows where an existing person was chosen instead of registering a new one."""
-    chosen: dict[int, Person] = {}
-    for index, row in enumerate(rows):
-        public_id = row.existing_choice()
-        if not public_id:
-            continue
-        if row.cleaned_data.get("not_duplicate"):
-            row.add_error(
-                None,
-                _("Either choose the existing person or tick “This is a different person”."),
-            )
-            continue
-        try:
-            chosen[index] = selectors.person_get(membership=membership, public_id=public_id)
-        except Http404:
-            # The same answer for "missing" and "not yours": IDs cannot be probed.
-            row.add_error(None, _("No person with this ID is known to you."))
-    return chosen
-
-
-def _check_duplicates(
-    request: HttpRequest,
-    rows: list[MemberForm],
-    chosen: dict[int, Person],
-    membership: Membership,
-) -> None:
-    """Before saving: a likely or possible match in scope needs an explicit decision."""
-    names = [f"{r.cleaned_data['given_names']} {r.cleaned_data['family_name']}" for r in rows]
-    for index, row in enumerate(rows):
-        if index in chosen:
-            continue
-        others = tuple(name for i, name in enumerate(names) if i != index)
-        report = services.duplicate_check(
-            membership=membership,
-            actor=current_user(request),
-            prospective=row.prospective(household_names=others),
-        )
-        row.duplicate_report = report
-        if report.in_scope and not row.cleaned_data.get("not_duplicate"):
-            row.add_error(
-                None,
-                _(
-                    "A person like this is already registered. Choose the existing person, "
-                    "or tick “This is a different person”."
-                ),
-            )
-
-
-def _save_registration(
-    request: HttpRequest,
-    membership: Membership,
-    household_form: HouseholdForm,
-    formset: BaseMemberFormSet,
-    rows: list[MemberForm],
-    chosen: dict[int, Person],
-) -> HttpResponse | None:
-    actor = current_user(request)
-    household = household_form.data_for_service()
-    if len(rows) == 1 and not household_form.has_address:
-        # One person without an address: a person of their own, not a household.
-        if 0 in chosen:
-            messages.info(request, _("Nothing new was registered: this is the existing person."))
-            return redirect("people:person_detail", public_id=chosen[0].public_id)
-        data = rows[0].person_data()
-        data.district = household.district
-        try:
-            person = services.person_register(data=data, membership=membership, actor=actor)
-        except ValidationError as error:
-            apply_service_errors(rows[0], error)
-            return None
-        messages.success(request, _("%(name)s has been registered.") % {"name": person})
-        return redirect("people:person_detail", public_id=person.public_id)
-    members = [
-        services.MemberData(
-            person=None if index in chosen else row.person_data(),
-            role=row.cleaned_data["role"],
-            existing=chosen.get(index),
-        )
-        for index, row in enumerate(rows)
-    ]
-    try:
-        created = services.household_register(
-            household=household, members=members, membership=membership, actor=actor
-        )
-    except ValidationError as error:
-        apply_household_errors(household_form, formset, rows, error)
-        return None
-    messages.success(
-        request,
-        _("The household with %(count)s members has been registered.") % {"count": len(rows)},
-    )
-    return redirect("people:household_detail", public_id=created.public_id)
-
-
-def _refresh_duplicate_panels(
-    request: HttpRequest, formset: BaseMemberFormSet, membership: Membership
-) -> None:
-    """Re-rendered rows keep their duplicate panel, as it was while typing."""
-    for form in formset.forms:
-        if form.duplicate_report is not None:
-            continue
-        probe = DuplicateProbeForm(data=form.data, prefix=form.prefix)
-        probe.is_valid()
-        prospective = probe.prospective()
-        if prospective.given_names or prospective.family_name or prospective.native_name:
-            form.duplicate_report = services.duplicate_check(
-                membership=membership, actor=current_user(request), prospective=prospective
-            )
-
-
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
-    membership = membership_with(request, Capability.REGISTER_PERSONS)
-    if request.method != "POST":
-        household_form = HouseholdForm()
-        formset = member_formset()
-    elif "add_member" in request.POST:
-        data = with_added_row(request.POST)
-        household_form = HouseholdForm(data)
-        formset = member_formset(data)
-        suppress_errors(household_form, formset=formset)
-        # The new row takes the focus, with or without htmx.
-        formset.forms[-1].fields["role"].widget.attrs["autofocus"] = True
-    else:
-        household_form = HouseholdForm(request.POST)
-        formset = member_formset(request.POST)
-        if household_form.is_valid() and formset.is_valid():
-            rows = formset.members()
-            chosen = _resolve_existing(rows, membership)
-            if not any(row.errors for row in rows):
-                _check_duplicates(request, rows, chosen, membership)
-            if not any(row.errors for row in rows):
-                response = _save_registration(
-                    request, membership, household_form, formset, rows, chosen
-                )
-                if response is not None:
-                    return response
-    if request.method == "POST":
-        _refresh_duplicate_panels(request, formset, membership)
-    return render(
-        request,
-        "people/register.html",
-        {
-            "household_form": household_form,
-            "formset": formset,
-            "summary": error_summary(household_form, formset=formset, rows=MEMBER_ROWS),
-        },
-    )
-
-
-@require_POST
-def duplicate_check(request: HttpRequest) -> HttpResponse:
-    """The htmx partial beneath a member row, refreshed while the names are typed."""
-    membership = membership_with(request, Capability.REGISTER_PERSONS)
-    probe = DuplicateProbeForm.for_prefix(request.POST)
-    report = DuplicateReport()
-    prefix = ""
-    chosen = ""
-    not_duplicate = False
-    if probe is not None:
-        prefix = probe.prefix or ""
-        probe.is_valid()  # half-typed input is fine: the check reads what is usable
-        prospective = probe.prospective()
-        chosen = str(request.POST.get(f"{prefix}-existing", "")).strip().upper()
-        not_duplicate = bool(request.POST.get(f"{prefix}-not_duplicate"))
-        if prospective.given_names or prospective.family_name or prospective.native_name:
-            report = services.duplicate_check(
-                membership=membership, actor=current_user(request), prospective=prospective
-            )
-    return render(
-        request,
-        "people/_duplicates.html",
-        {
-            "prefix": prefix,
-            "report": report,
-            "chosen": chosen,
-            "not_duplicate": not_duplicate,
-        },
-    )
+# --- registration: register_views.py ----------------------------------------------------------
 
 
 # --- the person page ---------------------------------------------------------------------------
@@ -328,31 +160,18 @@ def transition_text(transition: DomainTransition) -> str:
     }
 
 
-@dataclass(frozen=True)
-class Explanation:
-    what: str
-    agency: str
-    text: str
-
-
-def _explanations(membership: Membership, person: Person, items: list[Any]) -> list[Explanation]:
-    """Why the member sees the person and each kind of entry: one line per source."""
-    identity = policy.explain(membership, person)
-    lines = [Explanation(_("Identity"), person.owner_agency.name, identity.explanation)]
+def _explanations(membership: Membership, person: Person, items: list[Any]) -> list[WhyLine]:
+    """Why the member sees the person and each kind of entry: one line per source, with its
+    consent or legal basis, purpose and information, and who else sees it (consent.why)."""
+    entries: list[tuple[str, Model]] = [(_("Identity"), person)]
     seen: set[tuple[str, int]] = set()
     for item in items:
         key = (type(item)._meta.verbose_name_plural, item.owner_agency_id)
         if key in seen:
             continue
         seen.add(key)
-        lines.append(
-            Explanation(
-                str(type(item)._meta.verbose_name_plural).capitalize(),
-                item.owner_agency.name,
-                policy.explain(membership, item).explanation,
-            )
-        )
-    return lines
+        entries.append((str(type(item)._meta.verbose_name_plural).capitalize(), item))
+    return why_lines(membership, entries)
 
 
 def _merge_candidates(membership: Membership, person: Person) -> list[Candidate]:
@@ -673,54 +492,4 @@ def merge_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people:person_detail", public_id=merge_.survivor.public_id)
 
 
-# --- the household page --------------------------------------------------------------------------
-
-
-def _household_basis(
-    membership: Membership, household: Household, members: list[HouseholdMember]
-) -> policy.Decision:
-    if household.owner_agency_id == membership.agency_id:
-        return policy.Decision(
-            True,
-            policy.Basis.OWN_AGENCY,
-            _("Registered by your agency (%(agency)s).") % {"agency": membership.agency.name},
-        )
-    for member in members:
-        decision = policy.explain(membership, member.person)
-        if decision.allowed:
-            return decision
-    return policy.Decision(False, "", _("No basis for access."))
-
-
-@require_GET
-def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    membership = membership_with(request, Capability.READ_CASE_CONTENT)
-    household = selectors.household_get(membership=membership, public_id=public_id)
-    members: list[HouseholdMember] = household.visible_members  # type: ignore[attr-defined]
-    decision = _household_basis(membership, household, members)
-    panels = household_panels(request=request, membership=membership, household=household)
-    shown = panel_reads(membership, panels)
-    _viewed(
-        request,
-        membership,
-        AuditAction.HOUSEHOLD_VIEWED,
-        household,
-        items=shown.items,
-        decisions=shown.decisions,
-        basis=decision.basis,
-        subjects=[member.person_id for member in members] + shown.subjects,
-        members=len(members),
-        **shown.detail,
-    )
-    return render(
-        request,
-        "people/household_detail.html",
-        {
-            "household": household,
-            "members": members,
-            "explanations": [
-                Explanation(_("Household"), household.owner_agency.name, decision.explanation)
-            ],
-            "household_panels": [panel.render(request) for panel in panels],
-        },
-    )
+# --- the household page and its actions: household_views.py -----------------------------------

@@ -1,4 +1,4 @@
-"""The audit search: by person (Lotse ID), user, agency and period."""
+"""The audit search: by person (Lotse ID), user, agency, kind of event and period."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Agency
 from lotse.audit.models import AuditAction
 from lotse.core.forms import KernForm, PlausibleDateField, SafeModelChoiceField, date_input
+
+from .selectors import ACTION_GROUPS, GROUP_PREFIX
 
 
 class AuditFilterForm(KernForm):
@@ -35,7 +37,14 @@ class AuditFilterForm(KernForm):
     action = forms.ChoiceField(
         label=_("Kind of event"),
         required=False,
-        choices=[("", _("all")), *AuditAction.choices],
+        choices=[
+            ("", _("all")),
+            (
+                _("Kinds of event"),
+                [(GROUP_PREFIX + key, group.label) for key, group in ACTION_GROUPS.items()],
+            ),
+            (_("Single events"), AuditAction.choices),
+        ],
     )
     since = PlausibleDateField(label=_("From"), required=False, widget=date_input())
     until = PlausibleDateField(label=_("Until"), required=False, widget=date_input())

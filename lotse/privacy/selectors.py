@@ -1,22 +1,22 @@
 """Reads of the data-protection officer's pages: the audit trail, never content.
 
-The DPO sees no case content (DESIGN §3): persons are reached by their Lotse ID only, without
-the content policy, and nothing here loads a name.
+The DPO sees no case content (DESIGN §3): persons are reached by their Lotse ID, without the
+content policy, and nothing here loads a name (names come from
+``consent.selectors.subject_names``, for the persons the DPO may name).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.apps import apps
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Agency, User
 from lotse.audit.models import AuditAction, AuditEvent, AuditSubject
-from lotse.consent.models import LegalBasis
 from lotse.core.dates import aware, end_of, start_of
 from lotse.people.models import Person
 
@@ -82,6 +82,99 @@ def _concerning(subject_id: int) -> Q:
     return Q(subject_id=subject_id) | Q(subject_id__in=merged) | Q(pk__in=listed)
 
 
+A = AuditAction
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    """A kind of event the DPO asks about, across the single actions that make it up."""
+
+    label: Promise
+    actions: tuple[str, ...]
+    #: events of other actions that belong to the kind (e.g. a read under emergency access)
+    also: Q | None = None
+
+    def q(self) -> Q:
+        condition = Q(action__in=self.actions)
+        return condition | self.also if self.also is not None else condition
+
+
+#: Reads that relied on an emergency access: the basis of a single read, or among the bases a
+#: list read keeps in its detail.
+_UNDER_EMERGENCY = Q(basis__startswith="break_glass:") | Q(detail__icontains='"break_glass:')
+
+ACTION_GROUPS: dict[str, ActionGroup] = {
+    "emergency": ActionGroup(
+        _("Emergency access: opened, reviewed, and every read under it"),
+        (A.BREAK_GLASS_OPENED, A.BREAK_GLASS_VIEWED, A.BREAK_GLASS_REVIEWED),
+        _UNDER_EMERGENCY,
+    ),
+    "denied": ActionGroup(_("Refused access"), (A.ACCESS_DENIED,)),
+    "exports": ActionGroup(
+        _("Exports, downloads and prints"),
+        (
+            A.CONSENTS_EXPORTED,
+            A.OFFERS_EXPORTED,
+            A.FIGURES_EXPORTED,
+            A.COMMITTEE_REPORT_EXPORTED,
+            A.COMMITTEE_REPORT_PRINTED,
+            A.CASE_PLAN_PRINTED,
+        ),
+        Q(detail__format__in=["csv", "xlsx"])
+        | Q(detail__has_key="printed")
+        | Q(detail__has_key="downloaded"),
+    ),
+    "logins": ActionGroup(
+        _("Logins and failed logins"),
+        (
+            A.LOGIN_SUCCEEDED,
+            A.LOGIN_FAILED,
+            A.LOGOUT,
+            A.SECOND_FACTOR_FAILED,
+            A.MEMBERSHIP_SWITCHED,
+        ),
+    ),
+    "accounts": ActionGroup(
+        _("Second factor, API tokens and the administration"),
+        (
+            A.SECOND_FACTOR_ENROLLED,
+            A.RECOVERY_CODES_GENERATED,
+            A.SECOND_FACTOR_RESET,
+            A.API_TOKEN_CREATED,
+            A.API_TOKEN_REVOKED,
+            A.ADMIN_ADDED,
+            A.ADMIN_CHANGED,
+            A.ADMIN_DELETED,
+        ),
+    ),
+    "consents": ActionGroup(
+        _("Consents and legal bases"),
+        (*(a for a in A.values if a.startswith("consent")), A.LEGAL_BASIS_SAVED),
+    ),
+    "duplicates": ActionGroup(
+        _("Duplicate checks, hints and merges"),
+        (
+            A.DUPLICATE_CHECKED,
+            A.DUPLICATE_HINT_SHOWN,
+            A.DUPLICATE_HINTS_UNUSUAL,
+            A.PERSON_MERGE_PROPOSED,
+            A.PERSON_MERGE_CONFIRMED,
+            A.PERSON_MERGE_REVERTED,
+        ),
+    ),
+    "audit": ActionGroup(_("Reads of the audit trail"), (A.AUDIT_VIEWED,)),
+}
+GROUP_PREFIX = "group:"
+
+
+def action_q(action: str) -> Q:
+    """One action, or a kind of event (``group:emergency``); an unknown kind matches nothing."""
+    if action.startswith(GROUP_PREFIX):
+        group = ACTION_GROUPS.get(action.removeprefix(GROUP_PREFIX))
+        return group.q() if group is not None else Q(pk__in=[])
+    return Q(action=action)
+
+
 def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
     """Audit events, newest first, each with the Lotse ID of the person it concerns."""
     events = AuditEvent.objects.select_related("actor", "agency").annotate(
@@ -96,7 +189,7 @@ def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if filters.agency is not None:
         events = events.filter(agency=filters.agency)
     if filters.action:
-        events = events.filter(action=filters.action)
+        events = events.filter(action_q(filters.action))
     if filters.since is not None:
         events = events.filter(occurred_at__gte=lower_bound(filters.since))
     if filters.until is not None:
@@ -114,18 +207,3 @@ def unusual_activity(*, days: int = 30) -> QuerySet[AuditEvent]:
         .select_related("actor", "agency")
         .order_by("-pk")
     )
-
-
-def legal_bases_by_id(ids: set[int]) -> dict[int, LegalBasis]:
-    return LegalBasis.objects.in_bulk(ids) if ids else {}
-
-
-def target_label(target_type: str) -> str:
-    """'cases.journalentry' → 'journal entry' (no lookup of the target itself)."""
-    if not target_type:
-        return ""
-    try:
-        model: Any = apps.get_model(target_type)
-    except (LookupError, ValueError):
-        return target_type
-    return str(model._meta.verbose_name)

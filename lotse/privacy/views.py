@@ -1,21 +1,22 @@
 """The data-protection officer's audit pages: who saw or changed what, when, on which basis.
 
 Only the DPO (``Capability.VIEW_AUDIT``) opens them, and they show no content: persons by
-their Lotse ID, never a name. Reading the audit trail is itself recorded (``AUDIT_VIEWED``).
+their Lotse ID, and by name only where the DPO keeps their consent or emergency access
+(``consent.selectors.subject_names``). Reading the audit trail is itself recorded
+(``AUDIT_VIEWED``, with the persons whose names it showed).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -25,8 +26,9 @@ from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
+from lotse.consent import display, trail
+from lotse.consent import selectors as consent_selectors
 from lotse.core.forms import error_summary
-from lotse.core.paging import Paging
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -35,99 +37,21 @@ AUDIT_PAGE = 50
 CSV_CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class Basis:
-    text: str
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class EventRow:
-    event: AuditEvent
-    action: str
-    what: str
-    bases: list[Basis]
-
-
-_ACTIONS = dict(AuditAction.choices)
-
-
-def _basis(code: str, legal: dict[int, Any]) -> Basis:
-    kind, _sep, ident = code.partition(":")
-    if not code:
-        return Basis("—")
-    if kind == "own_agency":
-        return Basis(_("Own agency"))
-    if kind == "consent" and ident.isdigit():
-        return Basis(
-            _("Consent no. %(number)s") % {"number": ident},
-            reverse("consent:detail", kwargs={"pk": int(ident)}),
-        )
-    if kind == "legal_basis" and ident.isdigit():
-        basis = legal.get(int(ident))
-        citation = basis.citation if basis is not None else f"#{ident}"
-        return Basis(_("Legal basis: %(citation)s") % {"citation": citation})
-    if kind == "break_glass" and ident.isdigit():
-        return Basis(
-            _("Emergency access no. %(number)s") % {"number": ident},
-            reverse("consent:break_glass_review"),
-        )
-    return Basis(code)
-
-
-def _what(event: AuditEvent) -> str:
-    """The target by kind and number, or for list reads how many items were shown."""
-    if event.target_type:
-        return f"{selectors.target_label(event.target_type)} #{event.target_id}"
-    detail = event.detail or {}
-    shown = detail.get("shown")
-    if isinstance(shown, list):
-        return _("list: %(shown)s of %(count)s shown") % {
-            "shown": len(shown),
-            "count": detail.get("count", len(shown)),
-        }
-    return ""
-
-
-def _basis_codes(event: AuditEvent) -> list[str]:
-    """The event's basis; a list read keeps the bases of what it showed in its detail."""
-    if event.basis:
-        return [event.basis]
-    bases = (event.detail or {}).get("bases")
-    return [str(code) for code in bases if code] if isinstance(bases, list) else []
-
-
-def _legal_ids(events: list[AuditEvent]) -> set[int]:
-    ids = set()
-    for event in events:
-        for code in _basis_codes(event):
-            kind, _sep, ident = code.partition(":")
-            if kind == "legal_basis" and ident.isdigit():
-                ids.add(int(ident))
-    return ids
-
-
-def _rows(events: list[AuditEvent]) -> list[EventRow]:
-    legal = selectors.legal_bases_by_id(_legal_ids(events))
-    return [
-        EventRow(
-            event=event,
-            action=str(_ACTIONS.get(event.action, event.action)),
-            what=_what(event),
-            bases=[_basis(code, legal) for code in _basis_codes(event)],
-        )
-        for event in events
-    ]
-
-
 def _viewed(
-    request: HttpRequest, membership: Membership, *, subject_id: int | None, **detail: Any
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    subject_id: int | None,
+    subject_ids: set[int] | None = None,
+    **detail: Any,
 ) -> None:
+    """Reading the trail is recorded, with the persons whose names it showed."""
     record(
         action=AuditAction.AUDIT_VIEWED,
         actor=current_user(request),
         agency=membership.agency,
         subject_id=subject_id,
+        subject_ids=subject_ids or (),
         detail=detail,
     )
 
@@ -199,6 +123,14 @@ def _filters(form: AuditFilterForm) -> selectors.AuditFilter | None:
     )
 
 
+def _page(request: HttpRequest, events: QuerySet[AuditEvent]) -> tuple[Page[AuditEvent], list[Any]]:
+    """The page asked for (the last one beyond the end) and the numbers to link to."""
+    paginator = Paginator(events, AUDIT_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page, links
+
+
 @require_GET
 def audit(request: HttpRequest) -> HttpResponseBase:
     membership = membership_with(request, Capability.VIEW_AUDIT)
@@ -217,20 +149,31 @@ def audit(request: HttpRequest) -> HttpResponseBase:
     if wants_csv and filters is not None:
         _viewed(request, membership, subject_id=subject_id, filters=used, format="csv")
         return _csv_response(events, "audit")
-    paging = Paging.of(request, total=events.count(), per_page=AUDIT_PAGE)
-    page = list(events[paging.offset : paging.end])
-    _viewed(request, membership, subject_id=subject_id, filters=used, count=paging.total)
+    page, links = _page(request, events)
+    rows = trail.event_rows(list(page.object_list), membership=membership)
+    _viewed(
+        request,
+        membership,
+        subject_id=subject_id,
+        subject_ids=trail.named_subjects(rows),
+        filters=used,
+        count=page.paginator.count,
+    )
     return render(
         request,
         "privacy/audit.html",
         {
             "form": form,
-            "rows": _rows(page),
-            "paging": paging,
+            "rows": rows,
+            "page_obj": page,
+            "page_links": links,
             "query": params.urlencode(),
             "searched": filters is not None,
             "summary": error_summary(form),
-            "unusual": list(selectors.unusual_activity()),
+            "unusual": [
+                {"event": event, "who": display.staff_name(event.actor)}
+                for event in selectors.unusual_activity()
+            ],
         },
     )
 
@@ -239,7 +182,8 @@ def audit(request: HttpRequest) -> HttpResponseBase:
 def person_access(request: HttpRequest, public_id: str) -> HttpResponseBase:
     """For one person: every recorded access and change, by whom, when and on which basis."""
     membership = membership_with(request, Capability.VIEW_AUDIT)
-    # Without the content policy: the DPO sees no content, only that the Lotse ID exists.
+    # Without the content policy: the DPO sees no content, only that the Lotse ID exists —
+    # and the name where the DPO keeps the person's consent or emergency access.
     ref = selectors.person_ref(public_id)
     if ref is None:
         raise Http404
@@ -247,11 +191,21 @@ def person_access(request: HttpRequest, public_id: str) -> HttpResponseBase:
     if request.GET.get("format") == "csv":
         _viewed(request, membership, subject_id=ref.pk, format="csv")
         return _csv_response(events, f"access-{ref.public_id}")
-    paging = Paging.of(request, total=events.count(), per_page=AUDIT_PAGE)
-    page = list(events[paging.offset : paging.end])
-    _viewed(request, membership, subject_id=ref.pk, count=paging.total)
+    page, links = _page(request, events)
+    rows = trail.event_rows(list(page.object_list), membership=membership)
+    name = consent_selectors.subject_names(membership=membership, subject_ids=[ref.pk]).get(
+        ref.pk, ""
+    )
+    _viewed(request, membership, subject_id=ref.pk, count=page.paginator.count)
     return render(
         request,
         "privacy/person_access.html",
-        {"person": ref, "rows": _rows(page), "paging": paging, "query": ""},
+        {
+            "person": ref,
+            "name": name,
+            "rows": rows,
+            "page_obj": page,
+            "page_links": links,
+            "query": "",
+        },
     )

@@ -9,15 +9,39 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told that this test process knows what it is doing.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database lives in memory and the live server's threads share its one
+    connection; two overlapping requests (type-ahead checks fired while typing) would run
+    statements on it at once. Real deployments have a connection per thread or process.
+    """
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def serially(environ: Any, start_response: Any) -> Any:
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(serially)
+
+
+LiveServerThread.server_class = _OneRequestAtATime  # type: ignore[attr-defined]
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",

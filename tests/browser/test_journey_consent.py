@@ -173,7 +173,11 @@ def test_confided_information_reaches_kim_only_on_consent_and_never_health(live_
     page.wait_for_url(re.compile(r"/consent/\d+/$"))
     consent_url = page.url
     consent_no = consent_url.rstrip("/").rsplit("/", 1)[1]
-    assert page.get_by_role("heading", name=f"Consent no. {consent_no}").is_visible()
+    # Titled by whose and of when; the number stays beside it as the reference.
+    assert page.get_by_role(
+        "heading", name=re.compile(r"^Consent of Layla Haddad of ")
+    ).is_visible()
+    assert f"Consent no. {consent_no}" in page.get_by_test_id("consent-reference").inner_text()
     assert page.get_by_test_id("consent-status").inner_text() == "requested"
     assert page.get_by_test_id("subject").inner_text().startswith("Layla Haddad")
     assert_accessible(page)
@@ -221,7 +225,9 @@ def test_confided_information_reaches_kim_only_on_consent_and_never_health(live_
     ).click()
     page.wait_for_url(f"{base}/consent/p/{public_id}/")
     assert_accessible(page)
-    page.get_by_role("link", name=f"Consent no. {consent_no}", exact=True).click()
+    page.get_by_test_id("consent-row").filter(has_text=f"Consent no. {consent_no}").get_by_role(
+        "link", name=re.compile(r"^Consent of ")
+    ).click()
     page.wait_for_url(consent_url)
     page.get_by_label("Reason for the withdrawal").fill("Ms Haddad withdrew her consent by phone.")
     with page.expect_navigation(url=consent_url):

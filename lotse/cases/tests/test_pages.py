@@ -122,8 +122,8 @@ def test_quick_entry_names_every_wrong_field(anna, client_for):
     assert response.status_code == 200
     summary = response.content.decode().split('id="error-summary"')[1].split("</ul>")[0]
     for anchor, text in [
-        ("id_category", "What is it about?: Choose what the entry is about."),
-        ("id_text", "What happened?: Write what happened."),
+        ("id_category", "What is it about? Choose what the entry is about."),
+        ("id_text", "What happened? Write what happened."),
         ("id_occurred_at", "When?"),
     ]:
         assert f'href="#{anchor}"' in summary

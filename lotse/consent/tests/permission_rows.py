@@ -13,9 +13,13 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from lotse.accounts.tests.factories import acting
+from lotse.audit.models import AuditAction
+from lotse.audit.services import record
 from lotse.consent.categories import DataCategory
 from lotse.consent.form import FORM_VERSION
 from lotse.consent.models import ConsentDeclaration
+from lotse.consent.services import break_glass_open
 from tests.matrix import BY_CONSENT, CASEWORK, OWN, OWNERS, VISIBLE, Row, World, expect, page
 
 DPO = ("dpo",)
@@ -52,6 +56,26 @@ def _new_consent(world: World) -> dict[str, Any]:
         "form_language": "de",
         "form_version": FORM_VERSION,
     }
+
+
+def _emergency(world: World) -> dict[str, Any]:
+    """An emergency access of the KIM team lead to the person, with a read under it."""
+    gero = world.fixture("gero")
+    glass = break_glass_open(
+        subject=world.person,
+        reason="A child is in danger and nobody can be reached.",
+        membership=acting(gero),
+        actor=gero,
+    )
+    record(
+        action=AuditAction.PERSON_VIEWED,
+        actor=gero,
+        agency=acting(gero).agency,
+        target=world.person,
+        subject_id=world.person.pk,
+        basis=f"break_glass:{glass.pk}",
+    )
+    return {"pk": glass.pk}
 
 
 PAGES: dict[str, Row] = {
@@ -121,6 +145,22 @@ PAGES: dict[str, Row] = {
         "consent:break_glass", expect=expect(roles=("team_lead",)), kwargs=_person
     ),
     "consent:break_glass_review": page("consent:break_glass_review", expect=expect(roles=DPO)),
+    # One access with every read under it: the DPO's, whoever's person it opened.
+    "consent:break_glass_detail": page(
+        "consent:break_glass_detail", expect=expect(roles=DPO), kwargs=_emergency
+    ),
+    # The register as a file: the DPO's only; a caseworker of any agency gets 404.
+    "consent:register_export": page(
+        "consent:register_export",
+        expect=expect(roles=DPO),
+        kwargs=lambda world: {"file_format": "csv"},
+        query=lambda world: f"person={world.consent.subject.public_id}",
+    ),
+    "consent:register_export xlsx": page(
+        "consent:register_export",
+        expect=expect(roles=DPO),
+        kwargs=lambda world: {"file_format": "xlsx"},
+    ),
     "consent:legal_bases": page("consent:legal_bases", expect=expect(roles=(*CASEWORK, "dpo"))),
     "consent:legal_basis_create": page("consent:legal_basis_create", expect=expect(roles=DPO)),
     "consent:legal_basis_edit": page(

@@ -243,7 +243,7 @@ def test_the_language_filter_offers_languages_by_name(anonymous, caritas):
     assert "aii" not in choices
     make_offer(caritas, "Assyrisch", languages=("aii",))
     choices = dict(search(anonymous).context["form"].fields["language"].choices)
-    assert choices["aii"] == "Assyrisch-Neu-Aramäisch"
+    assert choices["aii"] == "Aramäisch (Assyrisch)"
 
 
 def test_results_are_paged(anonymous, caritas):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from lotse.people.choices import ResidenceKind
 from tests.matrix import OWN, VISIBLE, Row, World, expect, page
 
@@ -38,7 +40,85 @@ def _residence(world: World) -> dict[str, Any]:
     }
 
 
+def _household(world: World) -> dict[str, Any]:
+    return {"public_id": world.household.public_id}
+
+
+def _household_member(world: World) -> dict[str, Any]:
+    return {"public_id": world.household.public_id, "person_id": world.person.public_id}
+
+
+def _address(world: World) -> dict[str, Any]:
+    return {
+        "version": str(world.household.version),
+        "street": "Gathe 5",
+        "postcode": "42107",
+        "city": "Wuppertal",
+        "district": "elberfeld",
+    }
+
+
+def _new_member(world: World) -> dict[str, Any]:
+    row = {
+        "role": "child",
+        "given_names": "Yusra",
+        "family_name": "Neuankömmling",
+        "birth_date": "2020-02-02",
+        "birth_date_precision": "exact",
+        "sex": "f",
+        "nationalities": "Syrien",
+        "languages": "Arabisch: Erstsprache",
+    }
+    return {
+        "version": str(world.household.version),
+        **{f"members-0-{name}": value for name, value in row.items()},
+    }
+
+
+def _move_out(world: World) -> dict[str, Any]:
+    return {
+        "version": str(world.household.version),
+        "moved_out_on": timezone.localdate().isoformat(),
+    }
+
+
+# The household's own pages: the registering agency changes it, everyone else gets 404 —
+# also an agency that sees the household through a member by consent or legal basis.
+HOUSEHOLD_ACTIONS: dict[str, Row] = {
+    "people:household_address": page(
+        "people:household_address", expect=expect(owners=(OWN,)), kwargs=_household
+    ),
+    "people:household_address POST": page(
+        "people:household_address",
+        method="POST",
+        expect=expect(ok=302, owners=(OWN,)),
+        kwargs=_household,
+        data=_address,
+    ),
+    "people:household_member_add": page(
+        "people:household_member_add", expect=expect(owners=(OWN,)), kwargs=_household
+    ),
+    "people:household_member_add POST": page(
+        "people:household_member_add",
+        method="POST",
+        expect=expect(ok=302, owners=(OWN,)),
+        kwargs=_household,
+        data=_new_member,
+    ),
+    "people:household_move_out": page(
+        "people:household_move_out", expect=expect(owners=(OWN,)), kwargs=_household_member
+    ),
+    "people:household_move_out POST": page(
+        "people:household_move_out",
+        method="POST",
+        expect=expect(ok=302, owners=(OWN,)),
+        kwargs=_household_member,
+        data=_move_out,
+    ),
+}
+
 PAGES: dict[str, Row] = {
+    **HOUSEHOLD_ACTIONS,
     # The search page always answers; what it finds is the policy's business (no names leak).
     "people:search": page(
         "people:search", expect=expect(), query=lambda world: f"q={world.person.public_id}"

@@ -44,8 +44,9 @@ def client_for(client_for: Any) -> Any:
 
 # Pinned: the pages must not issue more queries as a person's history or the hits grow.
 # 28: with the journal panel and the case panel (households, their cases, those to open);
-# 30 with daily work's panel (the person's open tasks, their coming appointments).
-PERSON_PAGE_QUERIES = 30 + chain_lock_queries()
+# 30 with daily work's panel (the person's open tasks, their coming appointments);
+# 33 with "Why do I see this?" saying who else sees each item (grants, legal bases, agencies).
+PERSON_PAGE_QUERIES = 33 + chain_lock_queries()
 SEARCH_PAGE_QUERIES = (
     16 + chain_lock_queries()
 )  # candidates, ranked names, full rows, persons shown
@@ -210,7 +211,8 @@ def test_duplicate_check_shows_a_candidate_of_the_own_agency(anna, client_for):
     assert response.status_code == 200
     assert mohammed.public_id in body
     assert "Mohammed Al-Hassan" in body
-    assert "This is a different person" in body
+    assert "No, a different person: register as new" in body
+    assert " checked" not in body  # no answer is given beforehand
     assert AuditEvent.objects.filter(action=AuditAction.DUPLICATE_CHECKED).exists()
 
 
@@ -235,7 +237,7 @@ def test_saving_a_likely_duplicate_needs_an_explicit_decision(anna, client_for):
 
     refused = client.post(reverse("people:register"), data)
     assert refused.status_code == 200
-    assert "A person like this is already registered" in refused.content.decode()
+    assert "A person like this is already registered:" in refused.content.decode()
     assert mohammed.public_id in refused.content.decode()
     assert Person.objects.count() == 1
 
@@ -246,7 +248,7 @@ def test_saving_a_likely_duplicate_needs_an_explicit_decision(anna, client_for):
     )
     assert Person.objects.count() == 1
 
-    confirmed = client.post(reverse("people:register"), {**data, "members-0-not_duplicate": "on"})
+    confirmed = client.post(reverse("people:register"), {**data, "members-0-existing": "new"})
     assert confirmed.status_code == 302
     assert Person.objects.count() == 2
 
@@ -356,7 +358,7 @@ def test_person_page_shows_identity_status_and_the_next_expiry(anna, client_for)
     assert "kern-badge kern-badge--warning" in body
     assert "in 45 days" in body
     assert "Why do I see this?" in body
-    assert "Recorded by your agency (KIM Integration)." in body
+    assert "Recorded by your agency." in body  # the agency is named once, beside the item
     event = AuditEvent.objects.get(action=AuditAction.PERSON_VIEWED)
     assert (event.subject_id, event.basis) == (person.pk, "own_agency")
 
@@ -536,7 +538,15 @@ def test_edit_refuses_impossible_input_naming_the_field(anna, client_for):
         _edit_post(person, 1, birth_date=future, nationalities="SY, XX"),
     )
     body = response.content.decode()
-    assert "Nationalities: Unknown country code: XX" in body
+    # Nationalities are typed as names (or codes): an unknown one is named with its field.
+    assert "Nationalities: Unknown country “XX”." in body
+    person.refresh_from_db()
+    assert person.version == 1
+    later = client_for(anna).post(
+        reverse("people:person_edit", kwargs={"public_id": person.public_id}),
+        _edit_post(person, 1, birth_date=future, nationalities="Syrien"),
+    )
+    assert "Date of birth: The date of birth lies in the future." in later.content.decode()
     person.refresh_from_db()
     assert person.version == 1
 
@@ -625,7 +635,9 @@ def test_a_merge_needs_a_reason(anna, client_for):
         {"merged": twin.public_id, "reason": ""},
     )
     assert response.status_code == 200
-    assert "Why are these the same person?: This field is required." in response.content.decode()
+    assert (
+        "Please answer the question “Why are these the same person?”." in response.content.decode()
+    )
     assert not PersonMerge.objects.exists()
 
 

@@ -216,7 +216,8 @@ def test_the_report_form_names_each_bad_field_and_session_row(report: CommitteeR
     assert not formset.is_valid()
     assert {"title", "handler_email", "report_date"} <= set(form.errors)
     texts = [item.text for item in error_summary(form, formset=formset, rows=SESSION_ROWS)]
-    assert any(text.startswith("Title:") for text in texts)
+    # a required field left empty is asked for in a sentence that names it
+    assert any("“Title”" in text for text in texts)
     assert any(text.startswith("E-mail:") for text in texts)
     assert "Session 2, Committee: Name the committee of this session." in texts
     anchors = [item.anchor for item in error_summary(form, formset=formset, rows=SESSION_ROWS)]

@@ -6,15 +6,18 @@ from django.db import connection
 from lotse.accounts.models import Agency
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
 from lotse.demo.bench_access import access_suite, seed_access_data
+from lotse.demo.bench_backup import backup_suite
 from lotse.demo.bench_case_pages import case_suite
 from lotse.demo.bench_directory import BenchUnavailable, directory_suite
 from lotse.demo.bench_people import (
+    TRANSLIT_EVAL_FILE,
     cross_script_suite,
     format_plans,
     format_quality_table,
     latency_suite,
     name_quality_suite,
     search_recall_in_city,
+    search_with_grants_rows,
 )
 from lotse.demo.bench_reports import reports_suite
 from lotse.demo.bench_scheduling import scheduling_suite
@@ -57,12 +60,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--suite",
-            choices=["all", "cases", "directory", "reports", "scheduling"],
+            choices=["all", "backup", "cases", "directory", "people", "reports", "scheduling"],
             default="all",
             help="Only the family case (the city and the entries it needs, then its pages), "
             "only the directory (5,000 offers: matching, public search, HSDS export), or only "
             "the steering figures (the same city, 10,000 cases, the committee PDF), or only "
-            "daily work (the deadline run over the city, a caseworker's start page).",
+            "daily work (the deadline run over the city, a caseworker's start page), or only "
+            "name matching and person search (also with 80,000 consent grants).",
         )
         parser.add_argument(
             "--quick",
@@ -102,21 +106,19 @@ class Command(BaseCommand):
                 seed_access_data(persons=persons, entries=entries)
                 self._reports(vendor, quick=quick, repeat=repeat)
                 return
+            if options["suite"] == "backup":
+                demo_city_seed(families=max(1, round(persons / 2.5)), seed=2017, progress=progress)
+                self._backup(vendor)
+                return
+            if options["suite"] == "people":
+                self._people(vendor, quick=quick, repeat=repeat, persons=persons, progress=progress)
+                self.stdout.write("")
+                rows = search_with_grants_rows(persons=persons, repeat=max(20, repeat // 4))
+                self.stdout.write(format_table(f"People: search with consents ({vendor})", rows))
+                return
             title = f"Lotse bench on {vendor} {version}".strip()
             self.stdout.write(format_table(title, foundation_suite(repeat)))
-
-            quality = name_quality_suite()
-            quality += cross_script_suite(limit=QUICK_TRANSLIT if quick else None)
-            latency = latency_suite(persons=persons, repeat=repeat, progress=progress)
-            quality.append(search_recall_in_city(Agency.objects.get(code="kim")))
-            self.stdout.write("")
-            self.stdout.write(format_quality_table(f"People: name matching ({vendor})", quality))
-            self.stdout.write("")
-            self.stdout.write(
-                format_table(f"People: search and duplicate check ({vendor})", latency.rows)
-            )
-            self.stdout.write("")
-            self.stdout.write(format_plans(latency.plans))
+            self._people(vendor, quick=quick, repeat=repeat, persons=persons, progress=progress)
 
             access_rows, access_plan = access_suite(
                 persons=persons, entries=entries, repeat=max(20, repeat // 4)
@@ -129,6 +131,29 @@ class Command(BaseCommand):
             self._reports(vendor, quick=quick, repeat=repeat)
             self._scheduling(vendor, quick=quick, repeat=repeat)
             self._directory(vendor, quick=quick, repeat=repeat)
+            self._backup(vendor)
+
+    def _backup(self, vendor: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(format_table(f"Backup and restore ({vendor})", backup_suite()))
+
+    def _people(
+        self, vendor: str, *, quick: bool, repeat: int, persons: int, progress: Any
+    ) -> None:
+        limit = QUICK_TRANSLIT if quick else None
+        quality = name_quality_suite()
+        quality += cross_script_suite(limit=limit, path=TRANSLIT_EVAL_FILE)
+        quality += cross_script_suite(limit=limit)
+        latency = latency_suite(persons=persons, repeat=repeat, progress=progress)
+        quality += search_recall_in_city(Agency.objects.get(code="kim"))
+        self.stdout.write("")
+        self.stdout.write(format_quality_table(f"People: name matching ({vendor})", quality))
+        self.stdout.write("")
+        self.stdout.write(
+            format_table(f"People: search and duplicate check ({vendor})", latency.rows)
+        )
+        self.stdout.write("")
+        self.stdout.write(format_plans(latency.plans))
 
     def _cases(self, vendor: str, *, quick: bool, repeat: int) -> None:
         case_rows = case_suite(cases=QUICK_CASES if quick else 300, repeat=max(20, repeat // 4))
