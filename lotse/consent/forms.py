@@ -220,6 +220,36 @@ class ConsentForm(KernForm):
         return cleaned
 
 
+def renewal_initial(declaration: ConsentDeclaration, agency: Agency) -> dict[str, Any]:
+    """A new consent's form filled in from the one it renews: the same persons, agencies,
+    information and purpose, valid from today for as long as the old one was (two years
+    when that was open-ended). The family reads and signs it anew; the form is today's."""
+    today = timezone.localdate()
+    lasted = declaration.valid_until - declaration.valid_from
+    valid_until = (
+        default_valid_until() if lasted.days <= 0 or lasted.days > 10 * 365 else today + lasted
+    )
+    return {
+        "status": ConsentDeclaration.Status.REQUESTED,
+        "given_by": declaration.given_by,
+        "guardian_name": declaration.guardian_name,
+        "recipient_agencies": [
+            pk
+            for pk in declaration.recipient_agencies.values_list("pk", flat=True)
+            if pk != agency.pk
+        ],
+        "disclosing_agencies": list(declaration.disclosing_agencies.values_list("pk", flat=True)),
+        "categories": list(declaration.categories),
+        "includes_entrusted": declaration.includes_entrusted,
+        "purpose": declaration.purpose,
+        "purpose_text": declaration.purpose_text,
+        "valid_from": today,
+        "valid_until": valid_until,
+        "form_language": declaration.form_language,
+        "form_version": FORM_VERSION,
+    }
+
+
 class GiveForm(KernForm):
     """Mark a requested consent given: with the scan now, or the reason why there is none."""
 

@@ -158,6 +158,18 @@ def may_decide(membership: Membership | None, declaration: ConsentDeclaration) -
     )
 
 
+def may_renew(membership: Membership | None, declaration: ConsentDeclaration) -> bool:
+    """Ask the family to renew a given (or run out) consent: the recording agency, which
+    watches its end (the deadline goes to it). The renewal is a new declaration of its own."""
+    return (
+        _records_consents(membership)
+        and membership is not None
+        and membership.agency_id == declaration.recording_agency_id
+        and declaration.effective_status()
+        in (ConsentDeclaration.Status.GIVEN, ConsentDeclaration.Status.EXPIRED)
+    )
+
+
 def may_confirm(membership: Membership | None, declaration: ConsentDeclaration) -> bool:
     """Confirm a given consent as a disclosing agency that has not confirmed yet."""
     return (

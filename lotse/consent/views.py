@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -45,6 +47,7 @@ from .forms import (
     WithdrawForm,
     chose_foreigners_authority,
     foreigners_authority_rules,
+    renewal_initial,
 )
 from .models import BreakGlass, ConsentDeclaration, LegalBasis
 from .reads import audited_denial, audited_read
@@ -181,13 +184,29 @@ def _consent_form(
     }
     choices = [(pid, f"{m.full_name} ({pid})") for pid, m in companions.items()]
     bound = request.method == "POST"
+    extra: dict[str, Any] = {}
+    if not bound and "renew" in request.GET:
+        extra["initial"] = renewal_initial(_renewed(request, membership, person), membership.agency)
     form = ConsentForm(
         request.POST if bound else None,
         request.FILES if bound else None,
         agency=membership.agency,
         household_members=choices,
+        **extra,
     )
     return form, companions
+
+
+def _renewed(request: HttpRequest, membership: Membership, person: Any) -> ConsentDeclaration:
+    """The consent ``?renew=`` names: one of this person's that the member's agency recorded
+    and may renew — anything else (another's, another person's, no number) is a 404."""
+    raw = request.GET.get("renew", "")
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404
+    consent = selectors.consent_get(membership=membership, consent_id=int(raw))
+    if consent.subject_id != person.pk or not rules.may_renew(membership, consent):
+        raise Http404
+    return consent
 
 
 @require_http_methods(["GET", "POST"])
@@ -509,6 +528,7 @@ def _detail_page(
     )
     may_withdraw = rules.may_withdraw(membership, consent)
     may_decide = rules.may_decide(membership, consent)
+    may_renew = person_visible and rules.may_renew(membership, consent)
     if may_withdraw and withdraw_form is None:
         withdraw_form = WithdrawForm()
     if may_decide and give_form is None:
@@ -540,6 +560,7 @@ def _detail_page(
             "form_language": TEXTS[consent.form_language].name
             if consent.form_language in TEXTS
             else consent.form_language,
+            "renew_url": _renew_url(consent) if may_renew else "",
             "withdraw_form": withdraw_form if may_withdraw else None,
             "give_form": give_form if may_decide else None,
             "may_confirm": rules.may_confirm(membership, consent),
@@ -556,6 +577,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with_any(request, *READ_CONSENTS)
     consent = _consent_or_404(request, membership, pk)
     return _detail_page(request, membership, consent)
+
+
+def _renew_url(consent: ConsentDeclaration) -> str:
+    url = reverse("consent:record", kwargs={"public_id": consent.subject.public_id})
+    return f"{url}?{urlencode({'renew': consent.pk})}"
 
 
 def _done(

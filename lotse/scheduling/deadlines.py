@@ -275,7 +275,9 @@ def consent_expiry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
         valid_until__gte=start,
         valid_until__lte=end,
     )
-    rows = scope.consents(consents).values("pk", "subject_id", "recording_agency_id", "valid_until")
+    rows = scope.consents(consents).values(
+        "pk", "subject_id", "subject__public_id", "recording_agency_id", "valid_until"
+    )
     for row in scope.fetch(rows):
         yield Deadline(
             kind=DeadlineKind.CONSENT_EXPIRY,
@@ -283,7 +285,9 @@ def consent_expiry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             subject_id=row["subject_id"],
             owner_agency_id=row["recording_agency_id"],
             source_key=f"consent:{row['pk']}:{row['valid_until']:%Y-%m-%d}",
-            link=reverse("consent:detail", kwargs={"pk": row["pk"]}),
+            # One click from the task to the renewal, filled in like the consent that ends.
+            link=reverse("consent:record", kwargs={"public_id": row["subject__public_id"]})
+            + f"?renew={row['pk']}",
         )
 
 
