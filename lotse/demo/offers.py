@@ -182,7 +182,7 @@ COURSE_STATUSES = [
 ]  # fmt: skip
 COURSE_WHO = (
     "Mit Berechtigung oder Verpflichtung zum Integrationskurs: Menschen mit Aufenthaltserlaubnis "
-    "oder Niederlassungserlaubnis, EU-Bürgerinnen und -Bürger, Asylsuchende im laufenden "
+    "oder Niederlassungserlaubnis, Menschen aus EU-Staaten, Asylsuchende im laufenden "
     "Verfahren. Mit Duldung nur in Ausnahmefällen – fragen Sie in der Beratung nach."
 )
 COURSE_DOCUMENTS = [
@@ -946,7 +946,7 @@ OFFERS: tuple[DemoOffer, ...] = (
        eligibility_description="Leistungsberechtigte nach dem SGB II.", minimum_age=18,
        required_documents=JOB_DOCUMENTS),
     _o("jobcenter-jobcafe-ukraine", "jobcenter", "Jobcafé für Geflüchtete aus der Ukraine",
-       "Einmal im Monat: Arbeitgeber aus der Region stellen Stellen vor, Beraterinnen helfen "
+       "Einmal im Monat: Betriebe aus der Region stellen Stellen vor, das Beratungsteam hilft "
        "bei Lebenslauf und Anerkennung, auf Ukrainisch und Russisch.",
        domains=(D.WORK,), languages=("uk", "ru", "de"), at=("jobcenter-barmen",),
        times=(monthly("2TU", "10:00", "13:00"),), minimum_age=18),
@@ -1263,7 +1263,7 @@ OFFERS: tuple[DemoOffer, ...] = (
     # --- Familienzentrum Wichlinghausen -----------------------------------------------------------
     _o("fz-elterncafe-oberbarmen", "familienzentrum-wichlinghausen", "Elterncafé Wichlinghausen",
        "Offenes Café für Eltern: Fragen zu Kita und Schule, Austausch mit anderen Eltern, "
-       "Informationen zu Angeboten im Quartier. Mitarbeiterinnen sprechen Ukrainisch, "
+       "Informationen zu Angeboten im Quartier. Das Team spricht Ukrainisch, "
        "Russisch, Türkisch und Arabisch.",
        domains=(D.FAMILY, D.CHILDCARE), languages=("de", "uk", "ru", "tr", "ar"),
        at=("familienzentrum-wichlinghausen",), times=(weekly("TU", "09:00", "11:00"),),

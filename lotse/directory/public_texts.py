@@ -100,8 +100,8 @@ def _facts(language: str) -> dict[str, str]:
         dpo = "\n".join(dpo_lines)
     elif language == "de":
         dpo = (
-            "Die Kontaktdaten der oder des behördlichen Datenschutzbeauftragten erhalten Sie "
-            "unter der Anschrift der Stadt Wuppertal."
+            "Den behördlichen Datenschutz der Stadt Wuppertal erreichen Sie unter der "
+            "Anschrift der Stadt."
         )
     else:
         dpo = (

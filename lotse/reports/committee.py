@@ -55,7 +55,7 @@ _MUNICIPAL: dict[str, str] = {
     "kind": "Bericht",
     "business_area": "Geschäftsbereich",
     "department": "Ressort / Stadtbetrieb",
-    "handler": "Bearbeiter/in",
+    "handler": "Bearbeiter:in",
     "phone": "Telefon (0202)",
     "fax": "Fax (0202)",
     "email": "E-Mail",

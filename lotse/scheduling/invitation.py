@@ -33,7 +33,7 @@ TEXTS: dict[str, InvitationText] = {
         when="Wann",
         where="Wo",
         what="Worum es geht",
-        interpreter="Eine Dolmetscherin oder ein Dolmetscher ist dabei.",
+        interpreter="Beim Termin wird für Sie gedolmetscht.",
         bring="Bitte bringen Sie Ihren Ausweis und diesen Brief mit.",
         cannot="Wenn Sie nicht kommen können, rufen Sie uns bitte an: {agency}.",
     ),

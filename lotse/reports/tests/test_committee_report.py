@@ -432,7 +432,7 @@ def test_the_pdf_reads_like_the_municipal_template(
         "Bericht",
         "Geschäftsbereich",
         "Ressort / Stadtbetrieb",
-        "Bearbeiter/in",
+        "Bearbeiter:in",
         "Drucks.-Nr.",
         "VO/0042/26",
         "öffentlich",
