@@ -162,8 +162,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lotse's queries are short index look-ups: compiling them to machine code (JIT) costs
-    # more than it saves, often tens of milliseconds per query.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # more than it saves, often tens of milliseconds per query. Its working set lives in
+    # memory or on SSDs, where a random read costs little more than a sequential one
+    # (random_page_cost 1.1 instead of the spinning-disk default 4): otherwise the planner
+    # hashes all 100,000 persons for a search with a birth year instead of looking up the
+    # ~1,500 it needs (110 ms instead of 27, measured on the 100k city).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c random_page_cost=1.1"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache --------------------------------------------------------------------------------------
