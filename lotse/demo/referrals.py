@@ -21,8 +21,8 @@ from lotse.cases.models import Case, Phase
 from lotse.consent.categories import DataCategory
 from lotse.consent.models import ConsentDeclaration, ConsentPurpose
 from lotse.consent.services import GUARDIAN_AGE, ConsentData, consent_record
-from lotse.directory.matching import current_offers
 from lotse.directory.models import Offer
+from lotse.directory.selectors import current_offer_q
 from lotse.people.models import HouseholdMember
 from lotse.referrals.models import Referral, ReferralEvent, Urgency
 from lotse.referrals.services import (
@@ -155,7 +155,7 @@ def _lead(case: Case) -> Membership | None:
 def _offer(agency: Agency, domain: str) -> Offer | None:
     return (
         Offer.objects.filter(
-            current_offers(),
+            current_offer_q(),
             provider__agency=agency,
             accepts_referrals=True,
             domain_rows__domain=domain,

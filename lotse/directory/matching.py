@@ -27,12 +27,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from lotse.people.validation import language_name
 
-from .models import Offer, OfferDistrict, OfferDomain, OfferLanguage, OfferLocation, Provider
+from .models import Offer, OfferDistrict, OfferDomain, OfferLanguage, OfferLocation
+from .selectors import current_offer_q
 
 #: How many offers are shown per need.
 PER_NEED = 5
@@ -73,16 +73,6 @@ class Match:
 class NeedMatches:
     need: NeedProfile
     matches: list[Match]
-
-
-def current_offers(today: date | None = None) -> Q:
-    """Offers that are running today, of an approved provider."""
-    today = today or timezone.localdate()
-    return (
-        Q(status=Offer.Status.ACTIVE, provider__status=Provider.Status.APPROVED)
-        & (Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    )
 
 
 def _area_q(district: str) -> Q:
@@ -216,7 +206,7 @@ def _sql_scored(need: NeedProfile, today: date | None) -> QuerySet[Offer]:
     )
     return (
         Offer.objects.filter(
-            current_offers(today),
+            current_offer_q(today),
             _area_q(need.district),
             _age_q(ages),
             Exists(OfferDomain.objects.filter(offer_id=OuterRef("pk"), domain=need.domain)),
