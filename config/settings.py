@@ -167,9 +167,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (random_page_cost 1.1 instead of the spinning-disk default 4): otherwise the planner
     # hashes all 100,000 persons for a search with a birth year instead of looking up the
     # ~1,500 it needs (110 ms instead of 27, measured on the 100k city).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c random_page_cost=1.1"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache --------------------------------------------------------------------------------------
