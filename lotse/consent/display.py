@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -44,6 +46,13 @@ def consent_title(consent: Any, name: str = "") -> str:
     if name:
         return _("Consent of %(name)s of %(date)s") % {"name": name, "date": day}
     return _("Consent of %(date)s") % {"date": day}
+
+
+def renewal_url(*, public_id: str, consent_id: int) -> str:
+    """The new consent for the person, filled in like the one it renews (its page and its
+    deadline task link here)."""
+    url = reverse("consent:record", kwargs={"public_id": public_id})
+    return f"{url}?{urlencode({'renew': consent_id})}"
 
 
 def category_labels(codes: list[str]) -> list[str]:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -68,10 +66,6 @@ def membership_with_any(request: HttpRequest, *capabilities: Capability) -> Memb
     if membership is None or not any(membership.can(c) for c in capabilities):
         raise Http404
     return membership
-
-
-def _category_labels(codes: list[str]) -> list[str]:
-    return display.category_labels(codes)
 
 
 def _viewed(
@@ -334,7 +328,7 @@ def _register_rows(
                 "name": name,
                 "status": status,
                 "status_label": ConsentDeclaration.Status(status).label,
-                "categories": _category_labels(list(consent.categories)),
+                "categories": display.category_labels(list(consent.categories)),
                 "recorded_by": display.staff_name(consent.recorded_by),
                 "may_open_scan": _may_open_scan(membership, consent),
                 "pending": bool(rules.pending_ids(consent)),
@@ -550,7 +544,7 @@ def _detail_page(
             "recorded_by": display.staff_label(consent.recorded_by, consent.recording_agency),
             "status": status,
             "status_label": ConsentDeclaration.Status(status).label,
-            "categories": _category_labels(list(consent.categories)),
+            "categories": display.category_labels(list(consent.categories)),
             "recipients": list(consent.recipient_agencies.all()),
             "disclosing": [
                 {"agency": agency, "confirmed": agency.pk in confirmed}
@@ -560,7 +554,11 @@ def _detail_page(
             "form_language": TEXTS[consent.form_language].name
             if consent.form_language in TEXTS
             else consent.form_language,
-            "renew_url": _renew_url(consent) if may_renew else "",
+            "renew_url": display.renewal_url(
+                public_id=consent.subject.public_id, consent_id=consent.pk
+            )
+            if may_renew
+            else "",
             "withdraw_form": withdraw_form if may_withdraw else None,
             "give_form": give_form if may_decide else None,
             "may_confirm": rules.may_confirm(membership, consent),
@@ -577,11 +575,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with_any(request, *READ_CONSENTS)
     consent = _consent_or_404(request, membership, pk)
     return _detail_page(request, membership, consent)
-
-
-def _renew_url(consent: ConsentDeclaration) -> str:
-    url = reverse("consent:record", kwargs={"public_id": consent.subject.public_id})
-    return f"{url}?{urlencode({'renew': consent.pk})}"
 
 
 def _done(
@@ -735,7 +728,7 @@ def legal_bases(request: HttpRequest) -> HttpResponse:
         "consent/legal_bases.html",
         {
             "rows": [
-                {"basis": basis, "categories": _category_labels(list(basis.categories))}
+                {"basis": basis, "categories": display.category_labels(list(basis.categories))}
                 for basis in bases
             ],
             "may_edit": membership.can(Capability.MANAGE_LEGAL_BASES),

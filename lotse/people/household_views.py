@@ -123,6 +123,14 @@ def _stale(request: HttpRequest) -> None:
     )
 
 
+def _on_current_version(request: HttpRequest, household: Household) -> Any:
+    """The entry as posted, on the household's current version: saving it again after a
+    refused stale save is a knowing decision."""
+    data = request.POST.copy()
+    data["version"] = str(household.version)
+    return data
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -191,11 +199,7 @@ def household_address_edit(request: HttpRequest, public_id: str) -> HttpResponse
             except StaleEditError:
                 _stale(request)
                 household = _own_household(membership, public_id)
-                # Your entry stays in the form, on the current version: saving again
-                # replaces the address knowingly.
-                data = request.POST.copy()
-                data["version"] = str(household.version)
-                form = HouseholdAddressForm(data)
+                form = HouseholdAddressForm(_on_current_version(request, household))
                 form.is_valid()
                 status = 409
             except ValidationError as error:
@@ -256,9 +260,7 @@ def household_move_out(request: HttpRequest, public_id: str, person_id: str) -> 
                 _stale(request)
                 household = _own_household(membership, public_id)
                 member = _visible_member(household, person_id)
-                data = request.POST.copy()
-                data["version"] = str(household.version)
-                form = MoveOutForm(data)
+                form = MoveOutForm(_on_current_version(request, household))
                 form.is_valid()
                 status = 409
             except ValidationError as error:
@@ -343,9 +345,7 @@ def household_member_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 return response
             # Shown again on the household as it is now (its version and its members).
             household = _own_household(membership, public_id)
-            data = request.POST.copy()
-            data["version"] = str(household.version)
-            version_form = HouseholdVersionForm(data)
+            version_form = HouseholdVersionForm(_on_current_version(request, household))
         existing = row.existing_choice()
         if existing:
             # An unknown ID is named on the row already (resolve_existing).

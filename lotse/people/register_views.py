@@ -141,16 +141,29 @@ def refresh_duplicate_panels(
         if form.duplicate_panel is not None:
             continue
         probe = DuplicateProbeForm(data=form.data, prefix=form.prefix)
-        probe.is_valid()
-        prospective = probe.prospective()
         person = (chosen or {}).get(form.existing_choice())
-        if prospective.given_names or prospective.family_name or prospective.native_name:
-            report = services.duplicate_check(
-                membership=membership, actor=current_user(request), prospective=prospective
-            )
-            form.duplicate_panel = _panel(membership, form, report, person)
-        elif person is not None:
-            form.duplicate_panel = _panel(membership, form, DuplicateReport(), person)
+        form.duplicate_panel = _checked_panel(request, membership, form, probe, person)
+
+
+def _checked_panel(
+    request: HttpRequest,
+    membership: Membership,
+    row: MemberForm,
+    probe: DuplicateProbeForm,
+    chosen: Person | None = None,
+) -> DuplicatePanel | None:
+    """The row's panel from what is typed so far: checked once a name is there; without one,
+    only the person already chosen (or nothing)."""
+    probe.is_valid()  # half-typed input is fine: the check reads what is usable
+    prospective = probe.prospective()
+    if prospective.given_names or prospective.family_name or prospective.native_name:
+        report = services.duplicate_check(
+            membership=membership, actor=current_user(request), prospective=prospective
+        )
+        return _panel(membership, row, report, chosen)
+    if chosen is not None:
+        return _panel(membership, row, DuplicateReport(), chosen)
+    return None
 
 
 # --- the registration page -----------------------------------------------------------------------
@@ -252,12 +265,6 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
     probe = DuplicateProbeForm.for_prefix(request.POST)
     panel = None
     if probe is not None:
-        probe.is_valid()  # half-typed input is fine: the check reads what is usable
-        prospective = probe.prospective()
-        if prospective.given_names or prospective.family_name or prospective.native_name:
-            report = services.duplicate_check(
-                membership=membership, actor=current_user(request), prospective=prospective
-            )
-            row = MemberForm(data=request.POST, prefix=probe.prefix)
-            panel = _panel(membership, row, report)
+        row = MemberForm(data=request.POST, prefix=probe.prefix)
+        panel = _checked_panel(request, membership, row, probe)
     return render(request, "people/_duplicates.html", {"panel": panel})

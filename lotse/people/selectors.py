@@ -39,21 +39,21 @@ def person_get(*, membership: Membership | None, public_id: str) -> Person:
 
 
 def household_get(*, membership: Membership | None, public_id: str) -> Household:
-    members = HouseholdMember.objects.filter(
-        person__in=access.persons_visible_to(membership)
-    ).select_related("person")
     return get_object_or_404(
         access.households_visible_to(membership)
         .select_related("owner_agency")
-        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="visible_members")),
+        .prefetch_related(_visible_members(membership)),
         public_id=public_id,
     )
 
 
+def visible_memberships(membership: Membership | None) -> QuerySet[HouseholdMember]:
+    """Household memberships of the persons the member may see."""
+    return HouseholdMember.objects.filter(person__in=access.persons_visible_to(membership))
+
+
 def _visible_members(membership: Membership | None) -> Prefetch[Any]:
-    members = HouseholdMember.objects.filter(
-        person__in=access.persons_visible_to(membership)
-    ).select_related("person")
+    members = visible_memberships(membership).select_related("person")
     return Prefetch("memberships", queryset=members, to_attr="visible_members")
 
 
@@ -69,15 +69,7 @@ def person_households(*, membership: Membership | None, person: Person) -> list[
     return list(
         access.households_visible_to(membership)
         .filter(memberships__person=person)
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=HouseholdMember.objects.filter(
-                    person__in=access.persons_visible_to(membership)
-                ).select_related("person"),
-                to_attr="visible_members",
-            )
-        )
+        .prefetch_related(_visible_members(membership))
         .distinct()
     )
 

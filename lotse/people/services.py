@@ -472,9 +472,7 @@ def household_member_add(
 
 
 def _visible_members(membership: Membership, household: Household) -> Any:
-    return HouseholdMember.objects.filter(
-        household=household, person__in=access.persons_visible_to(membership)
-    )
+    return selectors.visible_memberships(membership).filter(household=household)
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from lotse.accounts.models import Membership
 from lotse.cases.access import assigned_persons
 from lotse.cases.models import ConferenceDecision, Goal, JournalEntry
 from lotse.consent import policy
+from lotse.consent.display import renewal_url
 from lotse.consent.models import ConsentDeclaration
 from lotse.core.dates import years_after, years_before
 from lotse.people.choices import BirthDatePrecision, LanguageLevel, ResidenceKind
@@ -286,8 +287,7 @@ def consent_expiry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             owner_agency_id=row["recording_agency_id"],
             source_key=f"consent:{row['pk']}:{row['valid_until']:%Y-%m-%d}",
             # One click from the task to the renewal, filled in like the consent that ends.
-            link=reverse("consent:record", kwargs={"public_id": row["subject__public_id"]})
-            + f"?renew={row['pk']}",
+            link=renewal_url(public_id=row["subject__public_id"], consent_id=row["pk"]),
         )
 
 
