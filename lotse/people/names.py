@@ -753,13 +753,6 @@ def _family(token: str) -> str | None:
     return _FAMILY_OF.get(token) or _FAMILY_OF.get(light_form(token))
 
 
-def _skeleton(token: str) -> str:
-    key = token_key(token)
-    if key.startswith("="):
-        key = _plain_key(token)
-    return key
-
-
 @lru_cache(maxsize=200_000)
 def _plain_key(token: str) -> str:
     form = light_form(token)
