@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from lotse.accounts.models import Agency
+from lotse.core.runtime import tune_garbage_collector
 from lotse.demo.bench import format_table, foundation_suite, scratch_database
 from lotse.demo.bench_access import access_suite, seed_access_data
 from lotse.demo.bench_backup import backup_suite
@@ -87,6 +88,8 @@ class Command(BaseCommand):
                 self.stderr.write("")
 
         entries = min(options["entries"], QUICK_ENTRIES) if quick else options["entries"]
+        # Pages are served here as a server process serves them (config/wsgi.py).
+        tune_garbage_collector()
         with scratch_database() as vendor:
             version = _server_version(vendor)
             if options["suite"] == "directory":
