@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
@@ -34,7 +34,13 @@ from lotse.consent.display import renewal_url
 from lotse.consent.models import ConsentDeclaration
 from lotse.core.dates import years_after, years_before
 from lotse.people.choices import BirthDatePrecision, LanguageLevel, ResidenceKind
-from lotse.people.models import DomainTransition, Person, PersonLanguage, ResidenceStatus
+from lotse.people.models import (
+    DomainTransition,
+    HouseholdMember,
+    Person,
+    PersonLanguage,
+    ResidenceStatus,
+)
 
 from .models import DeadlineKind
 
@@ -358,10 +364,31 @@ def school_entry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             )
 
 
+def _household_link(public_id: str) -> str:
+    return reverse("people:household_detail", kwargs={"public_id": public_id})
+
+
 def domain_transition(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
-    """A change of benefit law not yet handed over; still shown after its date."""
-    transitions = DomainTransition.objects.filter(
-        state=DomainTransition.State.OPEN, effective_from__lte=end
+    """A change of benefit law not yet handed over; still shown after its date.
+
+    A family whose benefit law changes together is handed over together: the open
+    transitions one agency recorded for members of one household at one date are one
+    deadline (``group``), keyed by the household and the date and linked to the household
+    page. Its subject is one of those members — a person whose transition the agency itself
+    recorded, as before; the other members are named nowhere in it, so the deadline shows no
+    one the reader could not see anyway. A person in no household keeps a deadline of their
+    own.
+    """
+    # The household the person lives in (the oldest membership, should there be two).
+    household = HouseholdMember.objects.filter(person_id=OuterRef("person_id")).order_by("pk")
+    transitions = (
+        DomainTransition.objects.filter(state=DomainTransition.State.OPEN, effective_from__lte=end)
+        .annotate(
+            household_id=Subquery(household.values("household_id")[:1]),
+            household_public_id=Subquery(household.values("household__public_id")[:1]),
+        )
+        # the group's first row names it: the same member on every run
+        .order_by("effective_from", "person_id", "pk")
     )
     for row, item in scope.rows(
         transitions,
@@ -371,15 +398,27 @@ def domain_transition(scope: Scope, start: date, end: date) -> Iterator[Deadline
         "owner_agency_id",
         "effective_from",
         "person__public_id",
+        "household_id",
+        "household_public_id",
     ):
+        on = row["effective_from"]
+        if row["household_id"] is None:
+            key = f"transition:{row['pk']}:{on:%Y-%m-%d}"
+            link = _person_link(row["person__public_id"])
+            group = None
+        else:
+            key = f"transition-household:{row['household_id']}:{on:%Y-%m-%d}"
+            link = _household_link(row["household_public_id"])
+            group = (row["owner_agency_id"], row["household_id"], on)
         yield Deadline(
             item=item,
             kind=DeadlineKind.DOMAIN_TRANSITION,
-            due_on=row["effective_from"],
+            due_on=on,
             subject_id=row["person_id"],
             owner_agency_id=row["owner_agency_id"],
-            source_key=f"transition:{row['pk']}:{row['effective_from']:%Y-%m-%d}",
-            link=_person_link(row["person__public_id"]),
+            source_key=key,
+            link=link,
+            group=group,
         )
 
 

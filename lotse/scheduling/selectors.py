@@ -189,8 +189,10 @@ def deadline_list(
     found = [deadline for source in sources for deadline in source(scope, start, end)]
     if scope.checks_items:
         found = decided(membership, found)
-    found = list(one_per_group(found))
     persons = _persons(membership, {deadline.subject_id for deadline in found})
+    # Grouped after the access core has spoken: a group (a household's hand-over) is named by
+    # the first member the reader may see, never by one they may not.
+    found = list(one_per_group(d for d in found if d.subject_id in persons))
     rows = [
         DeadlineRow(
             deadline=deadline,
@@ -200,7 +202,6 @@ def deadline_list(
             step=_step(rules[deadline.kind], deadline.days_left(today)),
         )
         for deadline in found
-        if deadline.subject_id in persons
     ]
     rows.sort(key=lambda row: (row.deadline.due_on, row.person.family_name, row.deadline.kind))
     return rows

@@ -668,7 +668,13 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/deadlines.html",
-        {"rows": rows, "within": within, "choices": WITHIN_CHOICES, "mine": mine},
+        {
+            "rows": rows,
+            "within": within,
+            "choices": WITHIN_CHOICES,
+            "mine": mine,
+            "today": timezone.localdate(),
+        },
     )
 
 
