@@ -428,3 +428,21 @@ REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30, minimum=1)
 DIRECTORY_CITY = env_str("DIRECTORY_CITY", "Wuppertal")
 DIRECTORY_STATE_PROVINCE = env_str("DIRECTORY_STATE_PROVINCE", "NW")
 DIRECTORY_COUNTRY = env_str("DIRECTORY_COUNTRY", "DE")
+# The city's contact for accessibility: the public directory's form "Report a barrier" sends
+# its reports there by e-mail (BITV 2.0 § 7, EU 2016/2102 Art. 7(1)(b)), and the shipped
+# accessibility statement names it. Development and tests have a fictional address; production
+# has none, and the form then says it is not available and points to the statement's contact.
+ACCESSIBILITY_FEEDBACK_EMAIL = env_str(
+    "ACCESSIBILITY_FEEDBACK_EMAIL", "" if IS_PRODUCTION else "barrierefreiheit@example.org"
+)
+_feedback_email_parts = ACCESSIBILITY_FEEDBACK_EMAIL.split("@")
+if ACCESSIBILITY_FEEDBACK_EMAIL and (
+    len(_feedback_email_parts) != 2
+    or not _feedback_email_parts[0]
+    or "." not in _feedback_email_parts[1].strip(".")
+    or len(ACCESSIBILITY_FEEDBACK_EMAIL.split()) > 1
+):
+    raise ConfigurationError(
+        "LOTSE_ACCESSIBILITY_FEEDBACK_EMAIL must be an e-mail address, "
+        f"not {ACCESSIBILITY_FEEDBACK_EMAIL!r}."
+    )

@@ -108,7 +108,32 @@ def _facts(language: str) -> dict[str, str]:
             "You can reach the city's data-protection officer at the City of Wuppertal's "
             "address above."
         )
-    return {"dpo": dpo, "reviewed": DEFAULTS_REVIEWED[language]}
+    feedback_email = settings.ACCESSIBILITY_FEEDBACK_EMAIL
+    contact_email = f"\n{'E-Mail' if language == 'de' else 'E-mail'}: {feedback_email}"
+    return {
+        "dpo": dpo,
+        "reviewed": DEFAULTS_REVIEWED[language],
+        "contact_email": contact_email if feedback_email else "",
+    }
+
+
+@dataclass(frozen=True)
+class EnforcementBody:
+    """Where a visitor turns when the city does not answer a report of a barrier, or not
+    satisfactorily (the enforcement procedure of EU 2016/2102 Art. 9)."""
+
+    name: str
+    email: str
+    url: str
+
+
+#: The enforcement body for a public body of North Rhine-Westphalia (§ 10d BGG NRW), named by
+#: the shipped statement and by the thank-you page of the form "Report a barrier".
+ENFORCEMENT_BODY = EnforcementBody(
+    name="Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen",
+    email="ombudsstelle-barrierefreie-it@mags.nrw.de",
+    url="https://www.lbbp.nrw.de/ombudsstelle",
+)
 
 
 _CITY_DE = """Stadt Wuppertal
@@ -207,10 +232,18 @@ Die Anwendung selbst schreibt keine IP-Adressen in ihre Protokolle. Protokolle d
 
 Was Sie in die Suche eingeben und welche Filter Sie wählen, wird nur verwendet, um Ihnen die passenden Angebote zu zeigen. Es wird nicht gespeichert und keiner Person zugeordnet. Sie müssen sich nicht anmelden.
 
+## Wenn Sie eine Barriere melden
+
+Was Sie in das Formular „Barriere melden“ schreiben, schicken wir per E-Mail an die Ansprechstelle für Barrierefreiheit der Stadt: Ihre Nachricht, die Seite, um die es geht, und – nur wenn Sie sie angeben – Ihren Namen und Ihre E-Mail-Adresse. Die Stadt nutzt diese Angaben nur, um Ihre Meldung zu bearbeiten und Ihnen zu antworten. Im Verzeichnis selbst wird nichts davon gespeichert.
+
+Rechtsgrundlage ist Art. 6 Abs. 1 Buchst. e DSGVO: Öffentliche Stellen müssen Meldungen zu Barrieren entgegennehmen und beantworten (Art. 7 Abs. 1 Buchst. b Richtlinie (EU) 2016/2102, BITV NRW).
+
+Damit das Formular nicht missbraucht wird, zählen wir eine Stunde lang, wie viele Meldungen von einer IP-Adresse kommen. Dafür speichern wir nicht die Adresse, sondern nur einen daraus berechneten Prüfwert. Er wird nach einer Stunde gelöscht.
+
 ## Cookies
 
 - lotse_language: speichert die Sprache, die Sie gewählt haben. Es wird nur gesetzt, wenn Sie die Sprache wechseln, und beim Schließen des Browsers gelöscht.
-- csrftoken: schützt das Formular für den Sprachwechsel vor Missbrauch durch andere Seiten. Es wird nach höchstens einem Jahr gelöscht.
+- csrftoken: schützt die Formulare für den Sprachwechsel und „Barriere melden“ vor Missbrauch durch andere Seiten. Es wird nach höchstens einem Jahr gelöscht.
 
 Beide Cookies sind technisch nötig (§ 25 Abs. 2 Nr. 2 Telekommunikation-Digitale-Dienste-Datenschutz-Gesetz, TDDDG). Sie enthalten keine Angaben über Sie.
 
@@ -263,10 +296,18 @@ The application itself writes no IP addresses to its logs. The web server's logs
 
 What you type into the search and which filters you choose is used only to show you matching offers. It is not stored and not linked to any person. You do not need to log in.
 
+## When you report a barrier
+
+What you write in the form “Report a barrier” is sent by e-mail to the city's contact for accessibility: your message, the page it is about and – only if you give them – your name and e-mail address. The city uses them only to deal with your report and to answer you. Nothing of it is stored in the directory itself.
+
+The legal basis is Art. 6(1)(e) GDPR: public bodies must receive and answer reports of barriers (Art. 7(1)(b) of Directive (EU) 2016/2102, BITV NRW).
+
+To prevent misuse of the form, we count for one hour how many reports come from an IP address. For this we keep not the address but only a check value computed from it. It is deleted after one hour.
+
 ## Cookies
 
 - lotse_language: remembers the language you chose. It is set only when you switch the language and is deleted when you close your browser.
-- csrftoken: protects the language switch form against misuse by other websites. It is deleted after one year at the latest.
+- csrftoken: protects the forms for switching the language and “Report a barrier” against misuse by other websites. It is deleted after one year at the latest.
 
 Both cookies are technically necessary (§ 25(2) no. 2 of the German Telecommunications and Digital Services Data Protection Act, TDDDG). They contain nothing about you.
 
@@ -324,12 +365,12 @@ Die Bewertung beruht auf einer Selbstbewertung: automatische Prüfungen mit axe-
 
 ## Barrieren melden: Feedback und Kontakt
 
-Ist Ihnen eine Barriere aufgefallen? Brauchen Sie einen Inhalt in einer anderen Form? Dann schreiben Sie uns oder rufen Sie uns an. Wir antworten Ihnen so schnell wie möglich, spätestens innerhalb eines Monats.
+Ist Ihnen eine Barriere aufgefallen? Brauchen Sie einen Inhalt in einer anderen Form? Dann nutzen Sie das Formular „Barriere melden“, schreiben Sie uns oder rufen Sie uns an. Wir antworten Ihnen so schnell wie möglich, spätestens innerhalb eines Monats.
 
 Stadt Wuppertal, Kommunales Integrationsmanagement
 Johannes-Rau-Platz 1
 42275 Wuppertal
-Telefon: 0202 563-0
+Telefon: 0202 563-0{contact_email}
 
 ## Durchsetzungsverfahren: die Ombudsstelle
 
@@ -368,12 +409,12 @@ The assessment is a self-assessment: automated checks with axe-core and tests wi
 
 ## Report a barrier: feedback and contact
 
-Have you come across a barrier? Do you need content in another format? Write to us or call us. We answer as soon as we can, within one month at the latest.
+Have you come across a barrier? Do you need content in another format? Use the form “Report a barrier”, write to us or call us. We answer as soon as we can, within one month at the latest.
 
 City of Wuppertal, integration management (Kommunales Integrationsmanagement)
 Johannes-Rau-Platz 1
 42275 Wuppertal, Germany
-Phone: +49 202 563-0
+Phone: +49 202 563-0{contact_email}
 
 ## Enforcement procedure: the ombudsperson's office
 

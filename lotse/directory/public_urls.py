@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import public_feedback
 from . import public_views as views
 from .models import CityText
 
@@ -20,6 +21,17 @@ urlpatterns = [
         views.legal,
         {"page": CityText.Page.ACCESSIBILITY},
         name="accessibility",
+    ),
+    # Report a barrier (BITV 2.0 § 7): the statement's feedback form and its thank-you page.
+    path(
+        "barrierefreiheit/rueckmeldung/",
+        public_feedback.feedback,
+        name="accessibility_feedback",
+    ),
+    path(
+        "barrierefreiheit/rueckmeldung/danke/",
+        public_feedback.feedback_thanks,
+        name="accessibility_feedback_thanks",
     ),
     path(
         "leichte-sprache/",

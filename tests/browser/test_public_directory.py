@@ -155,7 +155,14 @@ def test_the_list_works_without_javascript(live_server, chromium):
 
 def test_the_legal_pages_pass_axe_in_both_languages(live_server, page):
     base = live_server.url
-    for path in ("impressum/", "datenschutz/", "barrierefreiheit/", "leichte-sprache/"):
+    for path in (
+        "impressum/",
+        "datenschutz/",
+        "barrierefreiheit/",
+        "barrierefreiheit/rueckmeldung/?page=/angebote/karte/",
+        "barrierefreiheit/rueckmeldung/danke/?page=/angebote/karte/",
+        "leichte-sprache/",
+    ):
         page.goto(f"{base}/angebote/{path}")
         assert page.get_by_role("heading", level=1).count() == 1
         assert_accessible(page)
@@ -163,6 +170,38 @@ def test_the_legal_pages_pass_axe_in_both_languages(live_server, page):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Easy language"
+    assert_accessible(page)
+
+
+def test_a_barrier_is_reported_with_the_keyboard_alone_and_errors_name_their_field(
+    live_server, page
+):
+    """From the statement to the form, a wrong e-mail address (summary, focus), then sent."""
+    from django.core import mail
+    from django.core.cache import cache
+
+    cache.clear()
+    page.goto(live_server.url + "/angebote/barrierefreiheit/")
+    with page.expect_navigation():
+        page.get_by_test_id("accessibility-feedback-link").get_by_role("link").click()
+    page.locator("#id_barrier").fill("Die Karte lässt sich nicht mit der Tastatur bedienen.")
+    page.locator("#id_email").fill("rosa(at)example")
+    with page.expect_navigation():
+        page.locator("#id_email").press("Enter")
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.get_by_role("link").count() == 1
+    assert summary.get_by_role("link").get_attribute("href") == "#id_email"
+    assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+    page.locator("#id_email").fill("rosa@example.net")
+    page.get_by_test_id("feedback-form").locator("button[type=submit]").focus()
+    with page.expect_navigation(url=re.compile(r"/danke/")):
+        page.keyboard.press("Enter")
+    assert page.get_by_test_id("feedback-thanks").is_visible()
+    assert page.get_by_test_id("feedback-enforcement").is_visible()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].reply_to == ["rosa@example.net"]
     assert_accessible(page)
 
 

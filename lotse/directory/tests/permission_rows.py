@@ -152,10 +152,20 @@ _PUBLIC = (
     "public:imprint",
     "public:privacy",
     "public:accessibility",
+    "public:accessibility_feedback",
+    "public:accessibility_feedback_thanks",
     "public:easy_language",
 )
 
 PAGES: dict[str, Row] = {name: page(name, expect=EVERYONE_PUBLIC) for name in _PUBLIC} | {
+    # Anyone may report a barrier; an empty report answers 400 naming the field (and, unlike a
+    # sent one, does not count against the limit per address, so every case can post it).
+    "public:accessibility_feedback POST": page(
+        "public:accessibility_feedback",
+        method="POST",
+        expect=expect(ok=400, roles=ROLES, anonymous=400),
+        data=lambda world: {"barrier": ""},
+    ),
     "public:offer": page(
         "public:offer",
         expect=EVERYONE_PUBLIC,
