@@ -53,9 +53,21 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
         LOTSE_ENV="production",
         LOTSE_SECRET_KEY="k3y-" + "a1B2c3D4e5" * 7,
         LOTSE_ALLOWED_HOSTS="lotse.example",
+        LOTSE_ACCESSIBILITY_FEEDBACK_EMAIL="barrierefreiheit@lotse.example",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_check_deploy_warns_without_a_recipient_for_barrier_reports():
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        LOTSE_ENV="production",
+        LOTSE_SECRET_KEY="k3y-" + "a1B2c3D4e5" * 7,
+        LOTSE_ALLOWED_HOSTS="lotse.example",
+    )
+    assert result.returncode != 0
+    assert "lotse.directory.W001" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("env", ["development", "production"])

@@ -299,6 +299,7 @@ class Deployment:
                 "LOTSE_DPO_NAME": "Datenschutzbeauftragte (deploy test)",
                 "LOTSE_DPO_ADDRESS": "Rathaus, Musterplatz 1, 12345 Musterstadt",
                 "LOTSE_DPO_EMAIL": "datenschutz@example.org",
+                "LOTSE_ACCESSIBILITY_FEEDBACK_EMAIL": "barrierefreiheit@example.org",
                 "LOTSE_DPO_PHONE": "+49 123 4567-0",
                 "LOTSE_LOG_LEVEL": "WARNING",
                 "XDG_CACHE_HOME": str(var / "cache"),

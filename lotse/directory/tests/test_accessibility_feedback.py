@@ -346,3 +346,12 @@ def test_the_contact_address_comes_from_the_environment_and_a_malformed_one_stop
     assert result.returncode != 0
     assert "LOTSE_ACCESSIBILITY_FEEDBACK_EMAIL must be an e-mail address" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_deploy_check_warns_when_the_feedback_form_has_no_recipient(settings: Any) -> None:
+    from lotse.directory.checks import check_accessibility_feedback
+
+    settings.ACCESSIBILITY_FEEDBACK_EMAIL = ""
+    assert [m.id for m in check_accessibility_feedback()] == ["lotse.directory.W001"]
+    settings.ACCESSIBILITY_FEEDBACK_EMAIL = "barrierefreiheit@example.org"
+    assert check_accessibility_feedback() == []
