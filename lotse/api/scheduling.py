@@ -21,6 +21,7 @@ from lotse.accounts.roles import Capability
 from lotse.audit.models import AuditAction
 from lotse.consent.reads import audited_read
 from lotse.core.models import StaleEditError
+from lotse.people.models import Person
 from lotse.scheduling import selectors, services
 from lotse.scheduling.access import may_change_task
 from lotse.scheduling.models import Appointment, Task
@@ -40,6 +41,10 @@ WRITE = requires(Capability.WRITE_CASE_CONTENT)
 class AppointmentOut(Schema):
     id: int
     person: str = Field(description="Lotse ID.")
+    participants: list[str] = Field(
+        description="Lotse IDs of the family members taking part (the person first) — only "
+        "those you may see."
+    )
     case: int | None
     agency: str = Field(description="The agency that made the appointment (code).")
     starts_at: datetime
@@ -110,10 +115,11 @@ class StaleTaskOut(Schema):
     current: TaskOut
 
 
-def _appointment_out(a: Appointment) -> AppointmentOut:
+def _appointment_out(a: Appointment, participants: list[Person]) -> AppointmentOut:
     return AppointmentOut(
         id=a.pk,
         person=a.subject.public_id,
+        participants=[person.public_id for person in participants],
         case=a.case_id,
         agency=a.owner_agency.code,
         starts_at=a.starts_at,
@@ -163,14 +169,20 @@ def appointments_list(
         raise Http404
     rows = selectors.appointment_list(membership=membership, start=start, end=end, mine=query.mine)
     page = list(rows[: query.limit])
+    participants = selectors.appointment_participants(membership=membership, appointments=page)
     audited_read(
         membership=membership,
         actor=_actor(request),
         action=AuditAction.APPOINTMENTS_LISTED,
         items=page,
+        subjects=[person.pk for persons in participants.values() for person in persons],
         api=True,
     )
-    return ListOut(items=[_appointment_out(a) for a in page], count=len(page), count_exact=True)
+    return ListOut(
+        items=[_appointment_out(a, participants[a.pk]) for a in page],
+        count=len(page),
+        count_exact=True,
+    )
 
 
 @router.get(

@@ -19,11 +19,19 @@ class SchedulingConfig(AppConfig):
         register_person_panel(person_work_panel)
 
     def move_person_content(self, *, survivor_id: int, merged_id: int) -> dict[str, int]:
-        from .models import Appointment, Task
+        from .models import Appointment, AppointmentParticipant, Task
 
         return {
             "tasks": Task.objects.filter(subject_id=merged_id).update(subject_id=survivor_id),
             "appointments": Appointment.objects.filter(subject_id=merged_id).update(
                 subject_id=survivor_id
             ),
+            # where both records take part, the survivor's row is enough
+            "appointment_participants": AppointmentParticipant.objects.filter(person_id=merged_id)
+            .exclude(
+                appointment__in=AppointmentParticipant.objects.filter(person_id=survivor_id).values(
+                    "appointment"
+                )
+            )
+            .update(person_id=survivor_id),
         }

@@ -10,6 +10,7 @@ from lotse.accounts.models import Agency, Team, User
 from lotse.consent.categories import DataCategory
 from lotse.core.dates import aware
 from lotse.core.forms import KernForm, PlausibleDateField, SafeModelChoiceField, date_input
+from lotse.people.models import Person
 from lotse.people.validation import language_name
 
 from .models import AppointmentStatus, InterpreterState
@@ -88,6 +89,31 @@ class _WhenForm(KernForm):
         )
 
 
+class _ParticipantsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Family members to tick; each shown by name and Lotse ID."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=_("Family members taking part"),
+            queryset=Person.objects.none(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple(attrs={"data-testid": "appointment-participants"}),
+            help_text=_("The person the appointment is with always takes part."),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.public_id})"
+
+
+def _offer_participants(form: forms.Form, family: Any) -> None:
+    """Offer the family members; without any besides the person, the field is left out."""
+    if family is None or not family.exists():
+        del form.fields["participants"]
+    else:
+        form.fields["participants"].queryset = family  # type: ignore[attr-defined]
+
+
 class AppointmentForm(_WhenForm):
     purpose = forms.CharField(label=_("What it is about"), max_length=300)
     category = forms.ChoiceField(
@@ -122,20 +148,39 @@ class AppointmentForm(_WhenForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Without a choice: you."),
     )
+    participants = _ParticipantsField()
 
     def __init__(
-        self, *args: Any, agencies: Any, staff: Any, languages: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        agencies: Any,
+        staff: Any,
+        languages: list[str],
+        family: Any = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
         self.fields["interpreter_language"].choices = language_choices(languages)  # type: ignore[attr-defined]
+        _offer_participants(self, family)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("interpreter_language") and not data.get("interpreter"):
             self.add_error("interpreter", _("Say whether the interpreter is booked."))
         return data
+
+
+class ParticipantsForm(KernForm):
+    """Change who of the family takes part in a planned or held appointment."""
+
+    participants = _ParticipantsField()
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, family: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_participants(self, family)
 
 
 class RescheduleForm(_WhenForm):

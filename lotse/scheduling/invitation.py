@@ -23,6 +23,7 @@ class InvitationText:
     interpreter: str
     bring: str
     cannot: str  # "{agency}"
+    together: str  # "{names}": everyone invited, when family members come along
 
 
 TEXTS: dict[str, InvitationText] = {
@@ -36,6 +37,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="Beim Termin wird für Sie gedolmetscht.",
         bring="Bitte bringen Sie Ihren Ausweis und diesen Brief mit.",
         cannot="Wenn Sie nicht kommen können, rufen Sie uns bitte an: {agency}.",
+        together="Eingeladen sind: {names}.",
     ),
     "en": InvitationText(
         heading="Invitation",
@@ -47,6 +49,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="An interpreter will be there.",
         bring="Please bring your identity document and this letter.",
         cannot="If you cannot come, please call us: {agency}.",
+        together="Invited: {names}.",
     ),
     "ar": InvitationText(
         heading="دعوة",
@@ -58,6 +61,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="سيكون هناك مترجم أو مترجمة.",
         bring="يرجى إحضار وثيقة الهوية وهذه الرسالة.",
         cannot="إذا لم تتمكنوا من الحضور، يرجى الاتصال بنا: {agency}.",
+        together="المدعوون: {names}.",
     ),
     "fa": InvitationText(
         heading="دعوت‌نامه",
@@ -69,6 +73,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="یک مترجم حضور خواهد داشت.",
         bring="لطفاً کارت شناسایی خود و این نامه را همراه بیاورید.",
         cannot="اگر نمی‌توانید بیایید، لطفاً با ما تماس بگیرید: {agency}.",
+        together="دعوت‌شدگان: {names}.",
     ),
     "uk": InvitationText(
         heading="Запрошення",
@@ -80,6 +85,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="Буде присутній перекладач або перекладачка.",
         bring="Будь ласка, візьміть із собою посвідчення особи та цей лист.",
         cannot="Якщо ви не можете прийти, будь ласка, зателефонуйте нам: {agency}.",
+        together="Запрошені: {names}.",
     ),
     "ru": InvitationText(
         heading="Приглашение",
@@ -91,6 +97,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="Будет присутствовать переводчик.",
         bring="Пожалуйста, возьмите с собой удостоверение личности и это письмо.",
         cannot="Если вы не можете прийти, пожалуйста, позвоните нам: {agency}.",
+        together="Приглашены: {names}.",
     ),
     "tr": InvitationText(
         heading="Davet",
@@ -102,6 +109,7 @@ TEXTS: dict[str, InvitationText] = {
         interpreter="Bir tercüman hazır bulunacak.",
         bring="Lütfen kimlik belgenizi ve bu mektubu yanınızda getirin.",
         cannot="Gelemezseniz lütfen bizi arayın: {agency}.",
+        together="Davet edilenler: {names}.",
     ),
 }
 #: Dari is written and read like Persian.

@@ -308,6 +308,34 @@ class AppointmentAgency(models.Model):
         return f"{self.appointment_id}: {self.agency_id}"
 
 
+class AppointmentParticipant(models.Model):
+    """A family member taking part in an appointment; the person it is with always is one.
+
+    Only members of the person's household take part. Who takes part is shown to a reader
+    only for the persons that reader may see (``selectors.appointment_participants``): an
+    agency that sees the appointment under the mother's consent does not learn that her son
+    comes along.
+    """
+
+    compartment_exempt = "who of the family takes part: shown only for persons the reader may see"
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("family member taking part")
+        verbose_name_plural = _("family members taking part")
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "person"], name="sched_appt_participant")
+        ]
+        indexes = [models.Index(fields=["person", "appointment"], name="sched_appt_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id}: {self.person_id}"
+
+
 def feed_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

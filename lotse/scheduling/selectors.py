@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from .access import appointments_visible_to, tasks_visible_to
 from .deadlines import OVERDUE_DAYS, Deadline, Scope, decided, one_per_group, source_of
 from .models import (
     Appointment,
+    AppointmentParticipant,
     AppointmentStatus,
     DeadlineRule,
     Task,
@@ -135,6 +137,29 @@ def appointment_get(*, membership: Membership | None, pk: int) -> Appointment:
     if appointment is None:
         raise Http404
     return appointment
+
+
+def appointment_participants(
+    *, membership: Membership, appointments: Sequence[Appointment]
+) -> dict[int, list[Person]]:
+    """The family members taking part whom ``membership`` may see, per appointment (one
+    query for a list): the person the appointment is with first, then by name. A member the
+    reader may not see is left out without a trace — no count, no placeholder."""
+    result: dict[int, list[Person]] = {a.pk: [] for a in appointments}
+    if not result:
+        return result
+    rows = (
+        AppointmentParticipant.objects.filter(
+            appointment_id__in=list(result), person__in=persons_visible_to(membership)
+        )
+        .select_related("person")
+        .order_by("person__family_name", "person__given_names", "pk")
+    )
+    for row in rows:
+        result[row.appointment_id].append(row.person)
+    for appointment in appointments:
+        result[appointment.pk].sort(key=lambda person: person.pk != appointment.subject_id)
+    return result
 
 
 def person_appointments(*, membership: Membership, person: Person) -> list[Appointment]:

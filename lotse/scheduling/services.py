@@ -31,7 +31,7 @@ from lotse.cases.models import Case, Phase
 from lotse.consent.categories import DataCategory
 from lotse.core.errors import AccessDenied
 from lotse.core.text import clean_text
-from lotse.people.access import person_visible
+from lotse.people.access import person_visible, persons_visible_to
 from lotse.people.models import HouseholdMember, Person
 
 from .access import (
@@ -45,6 +45,7 @@ from .models import (
     CATEGORY_OF_KIND,
     Appointment,
     AppointmentAgency,
+    AppointmentParticipant,
     AppointmentStatus,
     CalendarFeed,
     DeadlineRule,
@@ -258,6 +259,8 @@ class AppointmentData:
     interpreter: str = InterpreterState.NOT_NEEDED
     agencies: Sequence[Agency] = ()
     staff: Sequence[User] = ()
+    #: Family members taking part besides the person the appointment is with.
+    participants: Sequence[Person] = ()
 
 
 def _check_appointment(membership: Membership, data: AppointmentData) -> dict[str, Any]:
@@ -290,14 +293,42 @@ def _check_appointment(membership: Membership, data: AppointmentData) -> dict[st
 def _audit_appointment(
     membership: Membership, actor: User, appointment: Appointment, *, change: str
 ) -> None:
+    """One event naming the person and every family member taking part (ids only)."""
     record(
         action=AuditAction.APPOINTMENT_SAVED,
         actor=actor,
         agency=membership.agency,
         target=appointment,
         subject_id=appointment.subject_id,
+        subject_ids=AppointmentParticipant.objects.filter(appointment=appointment).values_list(
+            "person_id", flat=True
+        ),
         detail={"change": change, "status": appointment.status},
     )
+
+
+def _check_participants(
+    membership: Membership, subject: Person, case: Case | None, persons: Iterable[Person]
+) -> set[int]:
+    """The ids of ``persons`` besides ``subject``: members of the family's household (the
+    case's, else the person's) whom the member may see. Anyone else is refused with one
+    message — a person the member may not see reads like one who does not live there."""
+    chosen = {person.pk for person in persons} - {subject.pk}
+    if not chosen:
+        return set()
+    if case is not None:
+        family = HouseholdMember.objects.filter(household_id=case.household_id)
+    else:
+        family = HouseholdMember.objects.filter(household__memberships__person=subject)
+    allowed = set(
+        persons_visible_to(membership)
+        .filter(pk__in=chosen)
+        .filter(pk__in=family.values("person_id"))
+        .values_list("pk", flat=True)
+    )
+    if allowed != chosen:
+        raise ValidationError({"participants": _("Choose only members of the person's household.")})
+    return chosen
 
 
 @transaction.atomic
@@ -313,6 +344,7 @@ def appointment_create(
     _require_person(membership, subject)
     _check_case(membership, case, subject)
     values = _check_appointment(membership, data)
+    participants = _check_participants(membership, subject, case, data.participants)
     appointment = Appointment.objects.create(
         subject=subject,
         owner_agency_id=membership.agency_id,
@@ -325,6 +357,10 @@ def appointment_create(
         for agency in {a.pk: a for a in data.agencies if a.pk != membership.agency_id}.values()
     )
     appointment.staff.set(list(data.staff) or [actor])
+    AppointmentParticipant.objects.bulk_create(
+        AppointmentParticipant(appointment=appointment, person_id=pk)
+        for pk in sorted({subject.pk, *participants})
+    )
     _audit_appointment(membership, actor, appointment, change="created")
     return appointment
 
@@ -404,6 +440,38 @@ def appointment_close(
         expected_version=expected_version, update_fields=["status", "cancelled_reason", "outcome"]
     )
     _audit_appointment(membership, actor, appointment, change=status)
+    return appointment
+
+
+@transaction.atomic
+def appointment_participants_set(
+    *,
+    membership: Membership,
+    actor: User,
+    appointment: Appointment,
+    participants: Iterable[Person],
+    expected_version: int,
+) -> Appointment:
+    """Who of the family takes part. The person the appointment is with always does; members
+    the acting member may not see stay as they are (the form could not show them)."""
+    _own_appointment(membership, appointment)
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError({"participants": _("This appointment was cancelled.")})
+    chosen = _check_participants(membership, appointment.subject, appointment.case, participants)
+    rows = AppointmentParticipant.objects.filter(appointment=appointment)
+    existing = set(rows.values_list("person_id", flat=True))
+    hidden = existing - set(
+        persons_visible_to(membership).filter(pk__in=existing).values_list("pk", flat=True)
+    )
+    wanted = {appointment.subject_id, *chosen, *hidden}
+    # Checked first: a stale form changes nothing.
+    appointment.save_versioned(expected_version=expected_version, update_fields=[])
+    rows.exclude(person_id__in=wanted).delete()
+    AppointmentParticipant.objects.bulk_create(
+        AppointmentParticipant(appointment=appointment, person_id=pk)
+        for pk in sorted(wanted - existing)
+    )
+    _audit_appointment(membership, actor, appointment, change="participants")
     return appointment
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("appointments/<id:pk>/close/", views.appointment_close, name="appointment_close"),
     path(
+        "appointments/<id:pk>/participants/",
+        views.appointment_participants,
+        name="appointment_participants",
+    ),
+    path(
         "appointments/<id:pk>/interpreter/",
         views.appointment_interpreter,
         name="appointment_interpreter",

@@ -42,6 +42,7 @@ from .forms import (
     AppointmentForm,
     CloseForm,
     CommentForm,
+    ParticipantsForm,
     ReassignForm,
     RescheduleForm,
     TaskForm,
@@ -370,6 +371,21 @@ def _participating_agencies(membership: Membership, case: Case | None) -> Any:
     return Agency.objects.filter(pk__in=ids).exclude(pk=membership.agency_id).order_by("name")
 
 
+def _family(membership: Membership, person: Person, case: Case | None) -> Any:
+    """The members of the person's household (the case's, if there is one) the member may
+    see, besides the person: whom the appointment form offers to take part."""
+    if case is not None:
+        members = HouseholdMember.objects.filter(household_id=case.household_id)
+    else:
+        members = HouseholdMember.objects.filter(household__memberships__person=person)
+    return (
+        persons_visible_to(membership)
+        .filter(pk__in=members.values("person_id"))
+        .exclude(pk=person.pk)
+        .order_by("family_name", "given_names", "pk")
+    )
+
+
 def _family_languages(membership: Membership, person: Person) -> list[str]:
     return list(
         languages_visible_to(membership)
@@ -389,6 +405,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         agencies=_participating_agencies(membership, case),
         staff=_staff(membership),
         languages=_family_languages(membership, person),
+        family=_family(membership, person, case),
         initial={"day": timezone.localdate() + timedelta(days=1)},
     )
     conflicts: list[Appointment] = []
@@ -420,6 +437,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                         interpreter=form.cleaned_data["interpreter"] or "",
                         agencies=list(form.cleaned_data["agencies"]),
                         staff=staff,
+                        participants=list(form.cleaned_data.get("participants") or []),
                     ),
                 )
             except ValidationError as error:
@@ -446,8 +464,24 @@ def _appointment_page(
 ) -> HttpResponse:
     editable = may_change_appointment(membership, appointment)
     local = timezone.localtime(appointment.starts_at)
+    participants = extra.pop("participants", None)
+    if participants is None:
+        participants = _participants(membership, appointment)
+    participants_form = extra.pop("participants_form", None)
+    if participants_form is None and editable and not appointment.is_cancelled:
+        participants_form = ParticipantsForm(
+            family=_family(membership, appointment.subject, appointment.case),
+            initial={
+                "participants": [p.pk for p in participants if p.pk != appointment.subject_id],
+                "version": appointment.version,
+            },
+        )
+    if participants_form is not None and "participants" not in participants_form.fields:
+        participants_form = None  # nobody else in the household to choose
     context = {
         "appointment": appointment,
+        "participants": participants,
+        "participants_form": participants_form,
         "editable": editable and appointment.status == AppointmentStatus.PLANNED,
         "agencies": list(
             Agency.objects.filter(
@@ -477,6 +511,12 @@ def _appointment_page(
     return render(request, "scheduling/appointment_detail.html", context, status=status)
 
 
+def _participants(membership: Membership, appointment: Appointment) -> list[Person]:
+    return selectors.appointment_participants(membership=membership, appointments=[appointment])[
+        appointment.pk
+    ]
+
+
 def appointment_agency_ids(appointment: Appointment) -> set[int]:
     return set(appointment.agencies.values_list("pk", flat=True))
 
@@ -495,8 +535,15 @@ def _invitation_languages(membership: Membership, appointment: Appointment) -> l
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with(request, Capability.READ_CASE_CONTENT)
     appointment = selectors.appointment_get(membership=membership, pk=pk)
-    _shown(request, membership, AuditAction.APPOINTMENT_VIEWED, appointment)
-    return _appointment_page(request, membership, appointment)
+    participants = _participants(membership, appointment)
+    _shown(
+        request,
+        membership,
+        AuditAction.APPOINTMENT_VIEWED,
+        appointment,
+        subjects=[person.pk for person in participants],
+    )
+    return _appointment_page(request, membership, appointment, participants=participants)
 
 
 def _changeable_appointment(request: HttpRequest, pk: int) -> tuple[Membership, Appointment]:
@@ -574,6 +621,46 @@ def appointment_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def appointment_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    membership, appointment = _changeable_appointment(request, pk)
+    form = ParticipantsForm(
+        request.POST, family=_family(membership, appointment.subject, appointment.case)
+    )
+    status = 400
+    if form.is_valid():
+        try:
+            services.appointment_participants_set(
+                membership=membership,
+                actor=current_user(request),
+                appointment=appointment,
+                participants=list(form.cleaned_data.get("participants") or []),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEditError as stale:
+            _stale(request, stale, "appointment")
+            # the page as it is now, with a form on the current version
+            return _appointment_page(
+                request,
+                membership,
+                selectors.appointment_get(membership=membership, pk=pk),
+                status=409,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Who takes part was saved."))
+            return redirect("scheduling:appointment", pk=pk)
+    return _appointment_page(
+        request,
+        membership,
+        appointment,
+        participants_form=form,
+        errors=error_summary(form),
+        status=status,
+    )
+
+
+@require_POST
 def appointment_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
     membership, appointment = _changeable_appointment(request, pk)
     form = VersionForm(request.POST)
@@ -617,17 +704,20 @@ def appointment_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     language = request.GET.get("language", "")
     if language and language not in offered:
         raise Http404
+    participants = _participants(membership, appointment)
     _shown(
         request,
         membership,
         AuditAction.APPOINTMENT_VIEWED,
         appointment,
+        subjects=[person.pk for person in participants],
         format="invitation",
         language=language,
     )
-    versions = [_invitation_text(appointment, "de")]
+    names = [person.full_name for person in participants]
+    versions = [_invitation_text(appointment, "de", names)]
     if language and language != "de":
-        versions.append(_invitation_text(appointment, language))
+        versions.append(_invitation_text(appointment, language, names))
     return render(
         request,
         "scheduling/invitation.html",
@@ -635,9 +725,10 @@ def appointment_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invitation_text(appointment: Appointment, language: str) -> dict[str, Any]:
+def _invitation_text(appointment: Appointment, language: str, names: list[str]) -> dict[str, Any]:
     """The invitation's sentences in ``language`` (German where Lotse has none for it) and
-    the date and time as that language writes them."""
+    the date and time as that language writes them; with family members taking part, the
+    names of those the reader may see."""
     texts = texts_for(language)
     return {
         "language": language,
@@ -646,6 +737,7 @@ def _invitation_text(appointment: Appointment, language: str) -> dict[str, Any]:
         "texts": texts,
         "dear": texts.dear.format(name=appointment.subject.full_name),
         "cannot": texts.cannot.format(agency=appointment.owner_agency.name),
+        "together": texts.together.format(names=", ".join(names)) if len(names) > 1 else "",
         "when": calendar.written_out(appointment.starts_at, appointment.ends_at, language),
     }
 

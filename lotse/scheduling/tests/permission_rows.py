@@ -134,6 +134,14 @@ PAGES = {
             "text": "Unterlagen vollständig.",
         },
     ),
+    # Who of the family takes part: the person alone (nobody else ticked) is always valid.
+    "scheduling:appointment_participants": page(
+        "scheduling:appointment_participants",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_appointment,
+        data=lambda world: _version(world.appointment),
+    ),
     # Needs no interpreter: the step is refused with a message, still a redirect.
     "scheduling:appointment_interpreter": page(
         "scheduling:appointment_interpreter",
