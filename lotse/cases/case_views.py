@@ -125,6 +125,7 @@ def _family_list(request: HttpRequest, membership: Membership, *, scope: str) ->
     cases = selectors.family_cases(membership=membership, filters=filters)
     paging = Paging.of(request, total=len(cases), per_page=FAMILIES_PAGE)
     page = selectors.with_visible_members(membership, list(cases[paging.offset : paging.end]))
+    selectors.with_last_contact(membership, page)
     assignees = (
         selectors.team_assignments(membership=membership, cases=page) if scope == "team" else {}
     )
@@ -611,6 +612,7 @@ def start_families(*, request: HttpRequest, membership: Membership) -> SafeStrin
         return None
     cases = selectors.family_cases(membership=membership, filters=selectors.FamilyFilters())
     page = selectors.with_visible_members(membership, list(cases[:START_FAMILIES]))
+    selectors.with_last_contact(membership, page)
     rows = _family_rows(page, {})
     if rows:
         audited_read(

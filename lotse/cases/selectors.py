@@ -257,13 +257,30 @@ def _grouped_dates(queryset: QuerySet[Any], field: str, *, newest: bool) -> dict
     )
 
 
-def _with_dates(membership: Membership, cases: list[Case]) -> list[Case]:
-    """Last contact and next due item of each case, from the items the member may see — a
-    date derived from hidden items would tell what they may not know. Four grouped queries
-    over the member's cases, whatever their number."""
+def _visible_entries(membership: Membership, ids: list[int]) -> QuerySet[Any]:
+    return _visible(membership, JournalEntry).filter(case_id__in=ids)
+
+
+def with_last_contact(membership: Membership, cases: list[Case]) -> list[Case]:
+    """Each case's last contact, from the entries the member may see (one grouped query);
+    cases that have it already keep it."""
+    missing = [case for case in cases if not hasattr(case, "last_contact")]
+    if missing:
+        entries = _visible_entries(membership, [case.pk for case in missing])
+        last_contact = _grouped_dates(entries, "occurred_at", newest=True)
+        for case in missing:
+            case.last_contact = last_contact.get(case.pk)  # type: ignore[attr-defined]
+    return cases
+
+
+def _with_dates(membership: Membership, cases: list[Case], *, last_contact: bool) -> list[Case]:
+    """Next due item (and with ``last_contact`` the last contact) of each case, from the items
+    the member may see — a date derived from hidden items would tell what they may not know.
+    A fixed number of grouped queries over the member's cases, whatever their number; the
+    last contact of the shown page alone follows (:func:`with_last_contact`) when the order
+    does not need it."""
     ids = [case.pk for case in cases]
-    entries = _visible(membership, JournalEntry).filter(case_id__in=ids)
-    last_contact = _grouped_dates(entries, "occurred_at", newest=True)
+    entries = _visible_entries(membership, ids)
     measures = _grouped_dates(
         _visible(membership, Measure).filter(
             case_id__in=ids,
@@ -289,9 +306,10 @@ def _with_dates(membership: Membership, cases: list[Case]) -> list[Case]:
     ):
         follow_ups.setdefault(case_id, follow_up)
     for case in cases:
-        case.last_contact = last_contact.get(case.pk)  # type: ignore[attr-defined]
         dates = [d.get(case.pk) for d in (measures, decisions, follow_ups)]
         case.next_due = min((d for d in dates if d is not None), default=None)  # type: ignore[attr-defined]
+    if last_contact:
+        with_last_contact(membership, cases)
     return cases
 
 
@@ -355,6 +373,7 @@ def family_cases(*, membership: Membership, filters: FamilyFilters) -> list[Case
                 "lead_user_id",
             )
         ),
+        last_contact=filters.sort == FamilySort.LAST_CONTACT,
     )
     if filters.overdue:
         today = timezone.localdate()
