@@ -97,7 +97,9 @@ class _ParticipantsField(forms.ModelMultipleChoiceField):  # type: ignore[type-a
             label=_("Family members taking part"),
             queryset=Person.objects.none(),
             required=False,
-            widget=forms.CheckboxSelectMultiple(attrs={"data-testid": "appointment-participants"}),
+            widget=forms.CheckboxSelectMultiple(
+                attrs={"data-testid": "appointment-participant-choice"}
+            ),
             help_text=_("The person the appointment is with always takes part."),
             **kwargs,
         )

@@ -90,7 +90,7 @@ def test_family_members_chosen_on_the_form_take_part(
     client = client_for(anna)
     url = reverse("scheduling:appointment_new") + f"?person={mother.public_id}"
     form = client.get(url).content.decode()
-    assert 'data-testid="appointment-participants"' in form
+    assert 'data-testid="appointment-participant-choice"' in form
     assert son.public_id in form
     assert daughter.public_id in form
     response = client.post(
