@@ -28,7 +28,7 @@ from lotse.cases.models import (
     Measure,
     Phase,
 )
-from lotse.cases.selectors import FamilyFilters, family_cases
+from lotse.cases.selectors import FamilyFilters, family_cases, with_last_contact
 from lotse.cases.services import TRANSITIONS, case_coverage_gaps
 from lotse.consent import policy
 from lotse.consent.categories import DataCategory
@@ -179,9 +179,11 @@ def test_the_story_has_the_details_the_pages_show() -> None:
     [("kim", "mine"), ("jugendamt", "mine"), ("jobcenter", "mine"), ("teamlead", "team")],
 )
 def test_my_families_show_due_items_and_last_contacts(username: str, scope: str) -> None:
-    # Annotated rows: the next due item and the last contact the member may see.
-    rows: list[Any] = list(
-        family_cases(membership=acting(username), filters=FamilyFilters(scope=scope))
+    # Annotated rows: the next due item and the last contact the member may see (the last
+    # contact is read for the rows shown).
+    membership = acting(username)
+    rows: list[Any] = with_last_contact(
+        membership, list(family_cases(membership=membership, filters=FamilyFilters(scope=scope)))
     )
     assert rows
     assert any(row.next_due is not None for row in rows)
