@@ -495,12 +495,18 @@ def appointment_conflicts(
     ends_at: datetime,
     subject_id: int,
     staff_ids: Sequence[int],
+    participant_ids: Sequence[int] = (),
     exclude: int | None = None,
 ) -> list[Appointment]:
-    """Planned appointments the member may see that overlap: of the same person or with the
-    same staff. Shown as a warning; two appointments may overlap on purpose."""
+    """Planned appointments the member may see that overlap: with one of the same family
+    members (as the person it is with or taking part) or with the same staff. Shown as a
+    warning; two appointments may overlap on purpose. The family members are those the
+    member chose, so they are persons the member may see."""
+    persons = sorted({subject_id, *participant_ids})
     overlapping = appointments_visible_to(membership).filter(
-        Q(subject_id=subject_id) | Q(staff__in=list(staff_ids)),
+        Q(subject_id__in=persons)
+        | Q(participants__person_id__in=persons)
+        | Q(staff__in=list(staff_ids)),
         status=AppointmentStatus.PLANNED,
         starts_at__lt=ends_at,
         ends_at__gt=starts_at,

@@ -418,6 +418,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
             ends_at=ends_at,
             subject_id=person.pk,
             staff_ids=[user.pk for user in staff],
+            participant_ids=[p.pk for p in form.cleaned_data.get("participants") or []],
         )
         if not conflicts or request.POST.get("despite_conflicts") == "1":
             try:

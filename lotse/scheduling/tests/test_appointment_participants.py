@@ -322,3 +322,25 @@ def test_a_merge_moves_the_participation(anna: User, family: Any) -> None:
         survivor_id=daughter.pk, merged_id=son.pk
     )
     assert _participant_ids(appointment) == {mother.pk, daughter.pk}
+
+
+def test_an_overlap_of_a_family_member_taking_part_is_a_conflict(anna: User, family: Any) -> None:
+    (mother, son, daughter), case = family
+    # The son comes along to his mother's appointment at ten …
+    taken = _appointment(anna, mother, case, participants=[son])
+    start = taken.starts_at + timedelta(minutes=30)
+
+    def conflicts(participants: list[Person]) -> list[Appointment]:
+        return services.appointment_conflicts(
+            membership=acting(anna),
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            subject_id=daughter.pk,
+            staff_ids=[],
+            participant_ids=[p.pk for p in participants],
+        )
+
+    # … so an appointment of his sister at half past ten that he takes part in overlaps,
+    assert conflicts([son]) == [taken]
+    # and one without him does not.
+    assert conflicts([]) == []
