@@ -69,6 +69,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def env_email(name: str, default: str) -> str:
+    """An e-mail address, or ``default`` ("" for none)."""
+    value = env_str(name, default)
+    local, at, domain = value.partition("@")
+    if value and (
+        not at
+        or not local
+        or "@" in domain
+        or "." not in domain.strip(".")
+        or len(value.split()) > 1
+    ):
+        raise ConfigurationError(f"{PREFIX}{name} must be an e-mail address, not {value!r}.")
+    return value
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default)
     if value not in choices:
