@@ -153,17 +153,6 @@ class FeedbackForm(KernForm):
     def clean_name(self) -> str:
         return _cleaned(self.cleaned_data.get("name"), field="name", max_length=NAME_MAX)
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        # A field with an error is described by its message too, not only by its hint.
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(
-                    [*described, f"{bound.auto_id}_error"]
-                )
-
     @property
     def is_robot(self) -> bool:
         return bool(str(self.data.get(HONEYPOT, "")).strip())
