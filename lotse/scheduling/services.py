@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
@@ -307,24 +307,27 @@ def _audit_appointment(
     )
 
 
+def family_members(membership: Membership, subject: Person, case: Case | None) -> QuerySet[Person]:
+    """Who may take part in an appointment with ``subject``: the members of the family's
+    household (the case's, else the person's) whom the member may see, ``subject`` included."""
+    if case is not None:
+        members = HouseholdMember.objects.filter(household_id=case.household_id)
+    else:
+        members = HouseholdMember.objects.filter(household__memberships__person=subject)
+    return persons_visible_to(membership).filter(pk__in=members.values("person_id"))
+
+
 def _check_participants(
     membership: Membership, subject: Person, case: Case | None, persons: Iterable[Person]
 ) -> set[int]:
-    """The ids of ``persons`` besides ``subject``: members of the family's household (the
-    case's, else the person's) whom the member may see. Anyone else is refused with one
-    message — a person the member may not see reads like one who does not live there."""
+    """The ids of ``persons`` besides ``subject``, all of them :func:`family_members`. Anyone
+    else is refused with one message — a person the member may not see reads like one who
+    does not live there."""
     chosen = {person.pk for person in persons} - {subject.pk}
     if not chosen:
         return set()
-    if case is not None:
-        family = HouseholdMember.objects.filter(household_id=case.household_id)
-    else:
-        family = HouseholdMember.objects.filter(household__memberships__person=subject)
     allowed = set(
-        persons_visible_to(membership)
-        .filter(pk__in=chosen)
-        .filter(pk__in=family.values("person_id"))
-        .values_list("pk", flat=True)
+        family_members(membership, subject, case).filter(pk__in=chosen).values_list("pk", flat=True)
     )
     if allowed != chosen:
         raise ValidationError({"participants": _("Choose only members of the person's household.")})

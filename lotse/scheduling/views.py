@@ -372,15 +372,9 @@ def _participating_agencies(membership: Membership, case: Case | None) -> Any:
 
 
 def _family(membership: Membership, person: Person, case: Case | None) -> Any:
-    """The members of the person's household (the case's, if there is one) the member may
-    see, besides the person: whom the appointment form offers to take part."""
-    if case is not None:
-        members = HouseholdMember.objects.filter(household_id=case.household_id)
-    else:
-        members = HouseholdMember.objects.filter(household__memberships__person=person)
+    """Whom the appointment form offers to take part besides the person."""
     return (
-        persons_visible_to(membership)
-        .filter(pk__in=members.values("person_id"))
+        services.family_members(membership, person, case)
         .exclude(pk=person.pk)
         .order_by("family_name", "given_names", "pk")
     )
