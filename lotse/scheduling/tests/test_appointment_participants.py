@@ -4,7 +4,7 @@ on the printed invitation, in the API and in the audit trail (ids only)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -20,37 +20,18 @@ from lotse.cases.services import case_open
 from lotse.consent.categories import DataCategory
 from lotse.consent.tests.factories import record_directly
 from lotse.core.models import StaleEditError
-from lotse.people.models import HouseholdMember, Person
-from lotse.people.services import HouseholdData, MemberData, PersonData, household_register
+from lotse.people.models import Person
 from lotse.scheduling import selectors, services
 from lotse.scheduling.models import Appointment, AppointmentParticipant
+
+from .families import register_family
 
 pytestmark = pytest.mark.django_db
 
 
 def _household(user: User, family_name: str, *given: str) -> tuple[list[Person], Any]:
-    household = household_register(
-        household=HouseholdData(street="Berliner Straße 1", postcode="42275"),
-        members=[
-            MemberData(
-                person=PersonData(
-                    given_names=name, family_name=family_name, birth_date=date(1980 + i, 3, 4)
-                ),
-                role="head" if i == 0 else "child",
-            )
-            for i, name in enumerate(given)
-        ],
-        membership=acting(user),
-        actor=user,
-    )
-    case = case_open(household=household, membership=acting(user), actor=user)
-    persons = [
-        m.person
-        for m in HouseholdMember.objects.filter(household=household)
-        .select_related("person")
-        .order_by("pk")
-    ]
-    return persons, case
+    household, persons = register_family(user, family_name, *given)
+    return persons, case_open(household=household, membership=acting(user), actor=user)
 
 
 @pytest.fixture

@@ -17,41 +17,18 @@ from lotse.accounts.tests.factories import acting
 from lotse.cases.services import case_open
 from lotse.consent.categories import DataCategory
 from lotse.consent.tests.factories import record_directly
-from lotse.people.models import Household, HouseholdMember, Person
-from lotse.people.services import HouseholdData, MemberData, PersonData, household_register
+from lotse.people.models import Household, Person
 from lotse.people.tests.factories import DomainTransitionFactory, PersonFactory
 from lotse.scheduling import selectors, services
 from lotse.scheduling.models import DeadlineKind, Task
+
+from .families import register_family
 
 pytestmark = pytest.mark.django_db
 
 #: The pages read the real date: the deadlines are set from it.
 TODAY = timezone.localdate()
 CHANGE = TODAY + timedelta(days=20)
-
-
-def _household(user: User, family_name: str, *given: str) -> tuple[Household, list[Person]]:
-    household = household_register(
-        household=HouseholdData(street="Berliner Straße 1", postcode="42275"),
-        members=[
-            MemberData(
-                person=PersonData(
-                    given_names=name, family_name=family_name, birth_date=date(1980 + i, 3, 4)
-                ),
-                role="head" if i == 0 else "child",
-            )
-            for i, name in enumerate(given)
-        ],
-        membership=acting(user),
-        actor=user,
-    )
-    members = [
-        m.person
-        for m in HouseholdMember.objects.filter(household=household)
-        .select_related("person")
-        .order_by("pk")
-    ]
-    return household, members
 
 
 def _transition(person: Person, user: User, on: date = CHANGE) -> Any:
@@ -68,7 +45,7 @@ def _handover_tasks() -> Any:
 
 @pytest.fixture
 def four(anna: User) -> tuple[Household, list[Person], Any]:
-    household, members = _household(anna, "Haddad", "Samira", "Karim", "Yusuf", "Lina")
+    household, members = register_family(anna, "Haddad", "Samira", "Karim", "Yusuf", "Lina")
     case = case_open(household=household, membership=acting(anna), actor=anna)
     for person in members:
         _transition(person, anna)
@@ -105,7 +82,7 @@ def test_a_family_of_four_gets_one_handover_task_and_a_second_run_none(
     assert [r.deadline.kind for r in rows].count(DeadlineKind.DOMAIN_TRANSITION) == 1
 
 
-def test_the_command_prints_one_handover_for_the_household(
+def test_the_command_prints_one_handover_for_theregister_family(
     anna: User, four: Any, capsys: Any
 ) -> None:
     household, _members, _case = four
@@ -117,8 +94,8 @@ def test_the_command_prints_one_handover_for_the_household(
 
 
 def test_members_of_two_households_get_two_tasks(anna: User) -> None:
-    first, (samira, karim) = _household(anna, "Haddad", "Samira", "Karim")
-    second, (olena, taras) = _household(anna, "Kovalenko", "Olena", "Taras")
+    first, (samira, karim) = register_family(anna, "Haddad", "Samira", "Karim")
+    second, (olena, taras) = register_family(anna, "Kovalenko", "Olena", "Taras")
     for person in (samira, karim, olena, taras):
         _transition(person, anna)
     result = services.run_deadlines(today=TODAY)
@@ -132,7 +109,7 @@ def test_members_of_two_households_get_two_tasks(anna: User) -> None:
 
 
 def test_another_date_in_the_household_is_a_handover_of_its_own(anna: User) -> None:
-    _hh, (samira, karim) = _household(anna, "Haddad", "Samira", "Karim")
+    _hh, (samira, karim) = register_family(anna, "Haddad", "Samira", "Karim")
     _transition(samira, anna)
     _transition(karim, anna, CHANGE + timedelta(days=5))
     assert services.run_deadlines(today=TODAY).created[DeadlineKind.DOMAIN_TRANSITION] == 2
@@ -152,7 +129,7 @@ def test_a_person_in_no_household_keeps_a_task_of_their_own(anna: User) -> None:
 def test_each_agency_hands_over_what_it_recorded(anna: User, dora: User) -> None:
     """Two agencies recorded changes in one household: each its own task, each naming a
     member whose change it recorded itself."""
-    _hh, (samira, karim) = _household(anna, "Haddad", "Samira", "Karim")
+    _hh, (samira, karim) = register_family(anna, "Haddad", "Samira", "Karim")
     _transition(samira, anna)
     _transition(karim, dora)
     services.run_deadlines(today=TODAY)
