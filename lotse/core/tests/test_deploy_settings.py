@@ -42,7 +42,8 @@ def test_the_test_settings_cache_in_the_process():
 
 def _variables_read_by_lotse() -> set[str]:
     source = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
-    names = re.findall(r'env_(?:str|bool|int|list|choice|optional_str|email)\(\s*"([A-Z0-9_]+)"', source)
+    readers = "str|bool|int|list|choice|optional_str|email"
+    names = re.findall(rf'env_(?:{readers})\(\s*"([A-Z0-9_]+)"', source)
     gunicorn = (ROOT / "deploy" / "gunicorn_conf.py").read_text(encoding="utf-8")
     node_sizes = set(re.findall(r'"(LOTSE_[A-Z0-9_]+)"', gunicorn))
     # Read by the test settings only; a server never sets it.
