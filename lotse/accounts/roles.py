@@ -30,6 +30,7 @@ class Capability(models.TextChoices):
     RECORD_CONSENT = "record_consent", _("Record consent declarations")
     ASSIGN_CASES = "assign_cases", _("Assign cases")
     VIEW_TEAM_WORK = "view_team_work", _("See the team's open work")
+    ERASE_CASES = "erase_cases", _("Erase the agency's case files after the retention period")
     BREAK_GLASS = "break_glass", _("Emergency access")
     VIEW_AGGREGATES = "view_aggregates", _("See anonymous figures")
     VIEW_AGENCY_AGGREGATES = "view_agency_aggregates", _("See the agency's anonymous figures")
@@ -60,6 +61,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.ASSIGN_CASES,
         Capability.VIEW_TEAM_WORK,
         Capability.BREAK_GLASS,
+        # the lead agency erases its closed cases once they are due (§ 84 Abs. 2 SGB X)
+        Capability.ERASE_CASES,
         # the own agency's figures, never a figure per person
         Capability.VIEW_AGENCY_AGGREGATES,
     },

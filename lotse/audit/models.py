@@ -68,6 +68,8 @@ class AuditAction(models.TextChoices):
     CASES_LISTED = "cases_listed", _("Families listed")
     RETENTION_LISTED = "retention_listed", _("Closed cases due for erasure listed")
     CASE_PHASE_CHANGED = "case_phase_changed", _("Case phase changed")
+    CASE_ERASED = "case_erased", _("Case file erased after the retention period")
+    AUTO_ERASURE_CHANGED = "auto_erasure_changed", _("Automatic erasure switched on or off")
     CASE_PARTICIPANT_SAVED = "case_participant_saved", _("Participating agency saved")
     CASE_PARTICIPANT_LEFT = "case_participant_left", _("Participating agency left the case")
     CASE_ASSIGNED = "case_assigned", _("Caseworker assigned to a case")

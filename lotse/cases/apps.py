@@ -20,7 +20,7 @@ class CasesConfig(AppConfig):
         from .access import assigned_persons
         from .case_views import start_families
         from .panels import household_case_panel, person_case_panel
-        from .retention_views import start_retention
+        from .retention_views import start_erasure, start_retention
         from .views import journal_panel
 
         # Need-to-know inside an agency: the policy asks here whom a member is assigned to.
@@ -30,3 +30,4 @@ class CasesConfig(AppConfig):
         register_household_panel(household_case_panel)
         register_start_panel(start_families)
         register_start_panel(start_retention)
+        register_start_panel(start_erasure)

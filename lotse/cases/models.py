@@ -656,3 +656,78 @@ class UnmetNeed(CaseItem):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.note[:40]}"
+
+
+class CaseErasure(models.Model):
+    """The erasure record (Lösch-Protokoll) of a case file erased after its retention period.
+
+    What the law lets the city keep to prove the erasure (Art. 5 Abs. 2 GDPR): which case,
+    which lead agency, closed when, erased when and by whom, and how many rows of each kind
+    went — no name, no content. The household's Lotse ID stays only while the household
+    itself stays (some member is still known elsewhere); erased with it, it is left blank.
+    The case itself is gone, so ``case_id`` is a plain number.
+    """
+
+    compartment_exempt = "an erasure record: ids, dates and counts, no data about a person"
+
+    case_id = models.BigIntegerField(_("case"), unique=True)
+    household_public_id = models.CharField(
+        _("household Lotse ID"), max_length=12, blank=True, default=""
+    )
+    lead_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lead agency"),
+    )
+    closed_on = models.DateField(_("closed on"))
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
+    #: Empty for an automatic run (``lotse erase_due_cases``).
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    automatic = models.BooleanField(_("erased automatically"), default=False)
+    #: Rows erased per kind ("journal_entries": 12, "persons": 2, ...).
+    counts = models.JSONField(_("rows erased"), default=dict)
+
+    class Meta:
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+        indexes = [
+            models.Index(fields=["closed_on", "case_id"], name="cases_erasure_closed_idx"),
+            models.Index(fields=["lead_agency", "erased_at"], name="cases_erasure_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ({self.erased_at:%Y-%m-%d})"
+
+
+class AutomaticErasure(models.Model):
+    """A lead agency lets ``lotse erase_due_cases`` erase its due cases without asking.
+
+    Off unless a team lead of the agency switches it on: the timer's run then erases the
+    agency's due cases each night, as the agency would by hand.
+    """
+
+    agency = models.OneToOneField(
+        "accounts.Agency",
+        on_delete=models.CASCADE,
+        related_name="automatic_erasure",
+        verbose_name=_("agency"),
+    )
+    switched_on_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    switched_on_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("automatic erasure")
+        verbose_name_plural = _("automatic erasures")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)
