@@ -345,3 +345,42 @@ PAGES |= {
         data=lambda world: {"decision": "accept"},
     ),
 }
+
+
+# --- erasure after retention: the lead agency erases its own due cases --------------------------
+# The world's case, closed long enough ago to be due: led by the acting agency (own) or by the
+# Jugendamt (foreign cases). Only the lead agency's team lead and the lead case manager erase;
+# every other agency, the DPO and every other role get 404, as if the case did not exist.
+
+
+def _due(world: World) -> dict[str, Any]:
+    from lotse.cases.models import Case, Phase
+    from lotse.core.dates import years_before
+
+    Case.objects.filter(pk=world.case.pk).update(
+        phase=Phase.CLOSED,
+        closed_on=years_before(timezone.localdate(), 4),
+        closure_reason="goals_reached",
+    )
+    world.case.refresh_from_db()
+    return {"pk": world.case.pk}
+
+
+PAGES |= {
+    # Each member's own list: the agency's due cases (team lead) or those they lead.
+    "case:erasure": page("case:erasure", expect=expect(owners=OWNERS)),
+    "case:erase": page("case:erase", expect=LEAD_ONLY, kwargs=_due),
+    "case:erase POST": page(
+        "case:erase",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=_due,
+        data=lambda world: {"version": world.case.version, "confirm": "on"},
+    ),
+    "case:auto_erasure": page(
+        "case:auto_erasure",
+        method="POST",
+        expect=expect(ok=302, roles=TEAM_LEAD, owners=OWNERS),
+        data=lambda world: {"on": "on"},
+    ),
+}
