@@ -1,4 +1,4 @@
-"""Story cases of the demo city: twelve families whose case tells a story. Demo data only.
+"""Story cases of the demo city: families whose case tells a story. Demo data only.
 
 Each story is data (:data:`STORIES`): which family suits it (children for a Jugendamt case,
 adults of working age for the Jobcenter), the lead, the participating agencies with their
@@ -17,7 +17,8 @@ the lead agency's demo families for each story and writes it:
   so that the grants are exactly those the services build.
 
 Together the stories cover every phase of the cycle (one case closed because the goals were
-reached, one because the family moved, one reopened), one case in intake whose consent for the
+reached, one because the family moved, one reopened, one closed so long ago that it is due
+for erasure), one case in intake whose consent for the
 Sozialamt is still only requested (its page lists the gaps), a substitute with dates, a case
 led by the Jugendamt — whose staff see a family's content only while assigned to its case, so
 ``jugendamt2`` sees none of it — and a Jugendamt case that asks KIM to take part without a
@@ -1123,6 +1124,40 @@ STORIES: tuple[Story, ...] = (
                  text="Hilfeplangespräch vorbereitet. Die Familie wünscht Unterstützung bei "
                  "Sprache und Arbeit; KIM wird gebeten, die Integrationsbegleitung zu "
                  "übernehmen – die Ansprechperson bei KIM steht noch nicht fest."),
+        ),
+    ),
+    # Closed longer ago than the retention period (LOTSE_RETENTION_YEARS, three years): the
+    # KIM team lead finds it under "Akten löschen", the DPO on the retention list.
+    Story(
+        key="closed-retention-due",
+        lead="kim",
+        fits=(head_aged(20, 75),),
+        prefers=(alone,),
+        opened=1700,
+        parties=(Party("car", "caritas", CAR_SEES, 1690),),
+        consent_rounds=((None, -120),),
+        history=(
+            Step(Phase.ASSESSMENT, 1680),
+            Step(Phase.PLANNING, 1650),
+            Step(Phase.IMPLEMENTATION, 1620),
+            Step(Phase.CLOSED, 1300, "Ziele erreicht; {head} arbeitet und wohnt selbstständig.",
+                 ClosureReason.GOALS_REACHED),
+        ),
+        assessed=1675,
+        looks=(
+            Look("head", D.LANGUAGE, 2, "Deutsch A1; möchte schnell einen Kurs beginnen."),
+            Look("head", D.HOUSING, 2, "Wohnt in einer Gemeinschaftsunterkunft."),
+        ),
+        aims=(
+            Aim("head", D.HOUSING, "{head} findet eine eigene Wohnung", "car", -1400,
+                attainment=1, tasks=(
+                    Task("Wohnungssuche mit der Caritas", "car", -1450, DONE),
+                )),
+        ),
+        notes=(
+            Note("head", TALK, PLAN, 1300, at="11:00",
+                 text="Abschlussgespräch: {head} hat eine Wohnung und eine Arbeitsstelle; das "
+                 "Case Management endet."),
         ),
     ),
 )  # fmt: skip
