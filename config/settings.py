@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "csp",
     "ninja",
     "lotse.core",
@@ -252,6 +254,8 @@ OTP_TOTP_ISSUER = env_str("2FA_ISSUER", "Lotse")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
+# Passkeys (WebAuthn) beside the app: see "passkeys" below, after LOTSE_BASE_URL.
+
 # Idle timeout: every request renews the session; after SESSION_IDLE_MINUTES without one it ends.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -395,6 +399,42 @@ REFERRAL_ANSWER_DAYS = env_int("REFERRAL_ANSWER_DAYS", 7, minimum=1)
 # --- daily work -----------------------------------------------------------------------------------
 # The address Lotse is reached at: links in calendar feeds and reminder e-mails point there.
 BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+
+# --- passkeys (WebAuthn, django-otp-webauthn) -------------------------------------------------
+# A second factor beside the authenticator app, never instead of the password (no passwordless
+# login). A passkey belongs to a domain, the relying party ID: by default the host of
+# LOTSE_BASE_URL; LOTSE_PASSKEY_RP_ID may name a parent domain instead ("example.org" for
+# lotse.example.org), so that passkeys keep working across its subdomains. Changing it later
+# makes every registered passkey useless. Browsers offer passkeys on https:// only (and on
+# http://localhost): production is served over TLS, so its origin is https:// whatever scheme
+# LOTSE_BASE_URL was written with; a development server on 127.0.0.1 is reached as
+# http://localhost for passkeys (browsers refuse IP addresses as the relying party).
+_base = urlsplit(BASE_URL)
+try:
+    _base_port = "" if _base.port in (None, 80, 443) else f":{_base.port}"
+except ValueError:
+    raise ConfigurationError(f"LOTSE_BASE_URL={BASE_URL} has no valid port.") from None
+if _base.scheme not in ("http", "https") or not _base.hostname:
+    raise ConfigurationError(f"LOTSE_BASE_URL={BASE_URL} must be an http(s):// address.")
+_base_host = _base.hostname.lower()
+if not IS_PRODUCTION and _base_host in ("127.0.0.1", "::1"):
+    _base_host = "localhost"
+_plain_localhost = _base.scheme == "http" and _base_host == "localhost" and not IS_PRODUCTION
+_passkey_scheme = "http" if _plain_localhost else "https"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_passkey_scheme}://{_base_host}{_base_port}"]
+OTP_WEBAUTHN_RP_ID = env_str("PASSKEY_RP_ID", _base_host).lower().strip(".")
+if not (_base_host == OTP_WEBAUTHN_RP_ID or _base_host.endswith("." + OTP_WEBAUTHN_RP_ID)):
+    raise ConfigurationError(
+        f"LOTSE_PASSKEY_RP_ID={OTP_WEBAUTHN_RP_ID} must be the host of LOTSE_BASE_URL "
+        f"({_base_host}) or a parent domain of it."
+    )
+# The name a browser shows when a passkey is registered (the app's issuer, e.g. the city's).
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Names the passkeys and audits their registration (lotse.accounts.passkeys).
+OTP_WEBAUTHN_HELPER_CLASS = "lotse.accounts.passkeys.LotseWebAuthnHelper"
+
+# --- daily work, continued ------------------------------------------------------------------------
 # Reminder e-mails (opt-in daily digest: counts and a link, no names). Without LOTSE_EMAIL_HOST
 # they are written to the console (development) — production needs an SMTP relay.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lotse.audit.models import AuditAction
 
@@ -39,8 +40,9 @@ from .services import (
 
 # django-otp registers its devices in the admin, where they could be edited without an audit
 # event and the recovery codes read in clear. Devices are set up by their owner and only ever
-# reset here, with the audited action on the users.
-for _model in (TOTPDevice, StaticDevice):
+# reset here, with the audited action on the users. (django-otp-webauthn registers none for its
+# passkeys; should a version do, it goes too.)
+for _model in (TOTPDevice, StaticDevice, WebAuthnCredential):
     with contextlib.suppress(NotRegistered):
         admin.site.unregister(_model)
 
@@ -118,6 +120,7 @@ class UserAdmin(AuditedAdminMixin[User], DjangoUserAdmin[User]):
             .get_queryset(request)
             .annotate(
                 _has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+                | Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True))
             )
         )
 
@@ -127,8 +130,9 @@ class UserAdmin(AuditedAdminMixin[User], DjangoUserAdmin[User]):
 
     @admin.action(permissions=["change"], description=_("Reset the second factor"))
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        # For a lost phone: the app and the recovery codes go; whose role needs a second factor
-        # sets it up again at the next request. One audit event per user, all or nothing.
+        # For a lost phone or key: the app, the passkeys and the recovery codes go; whose role
+        # needs a second factor sets it up again at the next request. One audit event per user,
+        # all or nothing.
         count = second_factors_reset(users=queryset, actor=current_user(request))
         self.message_user(
             request,

@@ -42,10 +42,19 @@ class MembershipMiddleware:
 
 
 # Pages a login without its second factor may still open, whatever it lacks.
-_ALWAYS_OPEN = frozenset({"accounts:logout", "set_language", "health"})
+_ALWAYS_OPEN = frozenset(
+    {"accounts:logout", "set_language", "health", "accounts:passkey_js_catalog"}
+)
 _OPEN_FOR: dict[Need, frozenset[str]] = {
-    Need.VERIFY: _ALWAYS_OPEN | {"accounts:login_code"},
-    Need.ENROL: _ALWAYS_OPEN | {"accounts:two_factor_enrol"},
+    Need.VERIFY: _ALWAYS_OPEN
+    | {"accounts:login_code", "accounts:passkey_login_begin", "accounts:passkey_login_complete"},
+    # A passkey set up instead of the app satisfies the role too.
+    Need.ENROL: _ALWAYS_OPEN
+    | {
+        "accounts:two_factor_enrol",
+        "accounts:passkey_register_begin",
+        "accounts:passkey_register_complete",
+    },
 }
 _TARGET: dict[Need, str] = {
     Need.VERIFY: "accounts:login_code",

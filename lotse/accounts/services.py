@@ -13,12 +13,18 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lotse.audit.models import AuditAction, AuditEvent
 from lotse.audit.services import record
 
 from .models import Agency, ApiToken, Membership, User, hash_api_token
-from .two_factor import RECOVERY_CODE_COUNT, normalise_code
+from .two_factor import (
+    RECOVERY_CODE_COUNT,
+    normalise_code,
+    second_factor_required,
+    user_has_primary_device,
+)
 
 TOKEN_PREFIX = "lotse_"  # noqa: S105 - a marker, not a secret
 
@@ -209,8 +215,9 @@ def api_tokens_revoke(*, tokens: Iterable[ApiToken], actor: User) -> int:
 
 # --- Second factor -------------------------------------------------------------------------------
 #
-# Authenticator apps (TOTP) and one-time recovery codes, kept by django-otp. Who needs them and
-# the login in two steps are in ``two_factor``; these are the writes.
+# Authenticator apps (TOTP), passkeys (WebAuthn) and one-time recovery codes, kept by django-otp
+# and django-otp-webauthn. Who needs them and the login in two steps are in ``two_factor``; the
+# passkey ceremonies in ``passkeys``; these are the writes.
 
 TOTP_DEVICE_NAME = "Authenticator-App"
 RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
@@ -280,9 +287,9 @@ def second_factor_enrol(*, user: User, key_hex: str, code: str) -> Enrolment | N
 
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User) -> list[str]:
-    """New recovery codes for a user with an app; the old codes stop working."""
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValueError("Recovery codes need an authenticator app set up first.")
+    """New recovery codes for a user with an app or a passkey; the old codes stop working."""
+    if not user_has_primary_device(user):
+        raise ValueError("Recovery codes need an authenticator app or a passkey set up first.")
     codes = _recovery_codes_replace(user=user)
     record(
         action=AuditAction.RECOVERY_CODES_GENERATED,
@@ -314,14 +321,18 @@ def second_factor_verify(*, user: User, code: str) -> Any | None:
 
 @transaction.atomic
 def second_factor_reset(*, user: User, actor: User) -> int:
-    """Remove the user's app and recovery codes (lost phone); returns how many devices went.
+    """Remove the user's app, passkeys and recovery codes (lost phone or key); returns how many
+    devices went.
 
     Their sessions lose the verification with the device; a member of a role that needs a
     second factor is led through the enrolment again at the next request.
     """
     removed: int = TOTPDevice.objects.filter(user=user).count()
+    removed += WebAuthnCredential.objects.filter(user=user).count()
     removed += StaticDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
+    # The passkeys with their attestations (deleted along by the database relation).
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record(
         action=AuditAction.SECOND_FACTOR_RESET,
@@ -341,3 +352,56 @@ def second_factors_reset(*, users: Iterable[User], actor: User) -> int:
         second_factor_reset(user=user, actor=actor)
         count += 1
     return count
+
+
+# --- passkeys ------------------------------------------------------------------------------------
+
+PASSKEY_DEVICE_NAME = "Passkey"
+
+
+class LastSecondFactorError(Exception):
+    """The passkey is the user's last app or passkey, and their role needs a second factor."""
+
+
+def passkey_registered(*, user: User, device: WebAuthnCredential) -> None:
+    """Audit a passkey the registration ceremony has just saved (``passkeys``, in its
+    transaction). The passkey is an addition: the app and the recovery codes stay."""
+    record(
+        action=AuditAction.SECOND_FACTOR_ENROLLED,
+        actor=user,
+        agency=_acting_agency(user),
+        target=user,
+        detail={
+            "device": "passkey",
+            "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True).count(),
+        },
+    )
+
+
+@transaction.atomic
+def passkey_remove(*, passkey: WebAuthnCredential, actor: User) -> bool:
+    """The owner removes one of their passkeys; returns whether the recovery codes went too.
+
+    A passkey is removed by its owner only (an administrator resets the whole second factor).
+    The last app or passkey of a user whose role needs a second factor stays: they set up
+    another first. Without any app or passkey left, the recovery codes have nothing to stand
+    in for and go as well.
+    """
+    if passkey.user_id != actor.pk:
+        raise PermissionError("A passkey is removed by its owner only.")
+    others = WebAuthnCredential.objects.filter(user=actor, confirmed=True).exclude(pk=passkey.pk)
+    last = not (others.exists() or TOTPDevice.objects.filter(user=actor, confirmed=True).exists())
+    if last and second_factor_required(actor):
+        raise LastSecondFactorError
+    passkey.delete()
+    codes_removed = False
+    if last:
+        codes_removed = StaticDevice.objects.filter(user=actor).delete()[0] > 0
+    record(
+        action=AuditAction.SECOND_FACTOR_REMOVED,
+        actor=actor,
+        agency=_acting_agency(actor),
+        target=actor,
+        detail={"device": "passkey", "recovery_codes_removed": codes_removed},
+    )
+    return codes_removed

@@ -8,7 +8,9 @@ after both steps, the audit trail records one successful login, and no session i
 a member of a role that needs one logs in with the password and may do nothing but enrol
 (``SecondFactorMiddleware``).
 
-The writes (enrolment, recovery codes, verification, reset) are in ``services``.
+A second factor is an authenticator app (TOTP), a passkey (WebAuthn, ``passkeys``) or both;
+the recovery codes come with the first of them. The writes (enrolment, recovery codes,
+verification, removal, reset) are in ``services``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import Membership, User
 
@@ -70,6 +73,7 @@ def with_second_factor_state(users: QuerySet[User]) -> QuerySet[User]:
     return users.annotate(
         lotse_2fa_totp=_device_q(TOTPDevice),
         lotse_2fa_static=_device_q(StaticDevice),
+        lotse_2fa_passkey=_device_q(WebAuthnCredential),
         lotse_2fa_required=_required_q(roles)
         if roles
         else Value(False, output_field=BooleanField()),
@@ -90,7 +94,7 @@ def second_factor_need(user: User) -> Need | None:
         if fresh is None:
             return None
         user = fresh
-    if user.lotse_2fa_totp or user.lotse_2fa_static:  # type: ignore[attr-defined]
+    if user.lotse_2fa_totp or user.lotse_2fa_passkey or user.lotse_2fa_static:  # type: ignore[attr-defined]
         return Need.VERIFY
     if user.lotse_2fa_required:  # type: ignore[attr-defined]
         return Need.ENROL
@@ -100,8 +104,22 @@ def second_factor_need(user: User) -> Need | None:
 def user_has_second_factor(user: User) -> bool:
     return bool(
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
         or StaticDevice.objects.filter(user=user, confirmed=True).exists()
     )
+
+
+def user_has_app(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def user_has_passkey(user: User) -> bool:
+    return bool(WebAuthnCredential.objects.filter(user=user, confirmed=True).exists())
+
+
+def user_has_primary_device(user: User) -> bool:
+    """An app or a passkey: what the recovery codes stand in for when it is not at hand."""
+    return user_has_app(user) or user_has_passkey(user)
 
 
 def second_factor_required(user: User) -> bool:
@@ -111,17 +129,25 @@ def second_factor_required(user: User) -> bool:
 
 @dataclass(frozen=True)
 class SecondFactorOverview:
-    """What the "Zweiter Faktor" page shows: the app, the codes left, whether the role needs it."""
+    """What the "Zweiter Faktor" page shows: the app, the passkeys, the codes left, whether the
+    role needs a second factor."""
 
     apps: list[Any]
+    passkeys: list[Any]
     recovery_codes_left: int
     required: bool
+
+    @property
+    def has_primary_device(self) -> bool:
+        return bool(self.apps or self.passkeys)
 
 
 def second_factor_overview(user: User) -> SecondFactorOverview:
     apps = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
+    passkeys = list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk"))
     return SecondFactorOverview(
         apps=apps,
+        passkeys=passkeys,
         recovery_codes_left=StaticToken.objects.filter(
             device__user=user, device__confirmed=True
         ).count(),

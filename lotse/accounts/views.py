@@ -29,6 +29,7 @@ from .access import current_user
 from .forms import EnrolmentForm, LoginForm, SecondFactorForm
 from .middleware import SESSION_KEY
 from .models import Membership, User
+from .passkeys import passkey_script_config
 from .roles import START_PAGE_SECTIONS
 from .services import (
     membership_switch,
@@ -51,6 +52,8 @@ from .two_factor import (
     second_factor_required,
     session_backend,
     totp_uri,
+    user_has_app,
+    user_has_passkey,
     user_has_second_factor,
 )
 
@@ -149,6 +152,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 "now, or one of your recovery codes."
             ),
         )
+    has_app, has_passkey = user_has_app(user), user_has_passkey(user)
     return render(
         request,
         "accounts/login_code.html",
@@ -157,6 +161,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
             "recovery": recovery,
             "next": next_url,
             "half_logged_in": True,
+            "has_app": has_app,
+            "has_passkey": has_passkey,
+            # Someone with passkeys only is offered the recovery codes by a link.
+            "show_code_form": recovery or has_app or not has_passkey,
+            "passkey_config": passkey_script_config(request) if has_passkey else None,
         },
     )
 
@@ -172,9 +181,17 @@ def _locked_out(request: HttpRequest, credentials: dict[str, str]) -> HttpRespon
 @require_GET
 @never_cache
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """The user's own page: the app, the recovery codes left, set up again, new codes."""
+    """The user's own page: the app, the passkeys, the recovery codes left, set up again, new
+    codes."""
     user = current_user(request)
-    return render(request, "accounts/two_factor.html", {"overview": second_factor_overview(user)})
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "overview": second_factor_overview(user),
+            "passkey_config": passkey_script_config(request),
+        },
+    )
 
 
 @sensitive_post_parameters("code")
@@ -219,6 +236,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             "qr": qr_svg(uri, title=_("QR code for your authenticator app")),
             "secret": base32_secret(key_hex),
             "has_app": user_has_second_factor(user),
+            "passkey_config": passkey_script_config(request) if forced else None,
         },
     )
 
@@ -232,7 +250,9 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     try:
         codes = recovery_codes_regenerate(user=user)
     except ValueError:
-        messages.info(request, _("Set up an authenticator app first; the codes come with it."))
+        messages.info(
+            request, _("Set up an authenticator app or a passkey first; the codes come with it.")
+        )
         return redirect("accounts:two_factor_enrol")
     return _recovery_codes_page(request, codes=codes, next_url=reverse("start"), enrolled=False)
 

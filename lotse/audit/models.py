@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor set up")
     RECOVERY_CODES_GENERATED = "recovery_codes_generated", _("New recovery codes generated")
     SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset by an administrator")
+    SECOND_FACTOR_REMOVED = "second_factor_removed", _("Passkey removed by its owner")
     MEMBERSHIP_SWITCHED = "membership_switched", _("Acting agency switched")
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
