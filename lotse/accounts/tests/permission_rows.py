@@ -1,15 +1,35 @@
-"""Permission-matrix rows of the page frame, login and administration (no owner matters)."""
+"""Permission-matrix rows of the page frame, login and administration (no owner matters, but
+for a passkey: one's own, or another user's)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from tests.matrix import EVERYONE, ROLES, Row, World, expect, page
+from django_otp_webauthn.models import WebAuthnCredential
+
+from tests.matrix import EVERYONE, OWN, ROLES, Row, World, expect, page
 
 
 def _own_membership(world: World) -> dict[str, Any]:
     membership = world.user.memberships.first() if world.user else None
     return {"membership": membership.pk if membership else 0}
+
+
+def _passkey(world: World) -> dict[str, Any]:
+    """A passkey of the acting user (own case) or of ben, a user of another agency (the
+    foreign cases, and for visitors). The own one is not confirmed: a confirmed one would make
+    the unverified test session ask for its second step first."""
+    owner = world.user if world.owner == OWN and world.user is not None else world.ben
+    passkey = WebAuthnCredential.objects.create(
+        user=owner,
+        name="Passkey",
+        confirmed=owner != world.user,
+        credential_id=os.urandom(32),
+        public_key=b"\xa0",
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )
+    return {"passkey_id": passkey.pk}
 
 
 PAGES: dict[str, Row] = {
@@ -43,6 +63,44 @@ PAGES: dict[str, Row] = {
         method="POST",
         expect=expect(ok=302, roles=ROLES, anonymous=302),
         note="without an app there are no recovery codes: sent to set one up",
+    ),
+    # Passkeys: the JSON endpoints of django-otp-webauthn's scripts (the ceremonies themselves
+    # are tested in test_passkeys), and the removal, which finds the user's own passkeys only.
+    "accounts:passkey_register_begin": page(
+        "accounts:passkey_register_begin",
+        method="POST",
+        expect=expect(roles=ROLES),
+        note="the options for a new passkey of the session's user",
+    ),
+    "accounts:passkey_register_complete": page(
+        "accounts:passkey_register_complete",
+        method="POST",
+        expect=expect(ok=400, roles=ROLES),
+        note="no ceremony begun: refused (invalid_state)",
+    ),
+    "accounts:passkey_remove": page(
+        "accounts:passkey_remove",
+        method="POST",
+        kwargs=_passkey,
+        expect=expect(ok=302, roles=ROLES, owners=(OWN,)),
+        note="another user's passkey is missing (404) and stays",
+    ),
+    "accounts:passkey_login_begin": page(
+        "accounts:passkey_login_begin",
+        method="POST",
+        expect=expect(roles=(), denied=403, anonymous=403),
+        note="no login waiting for its second step (test_passkeys runs the step)",
+    ),
+    "accounts:passkey_login_complete": page(
+        "accounts:passkey_login_complete",
+        method="POST",
+        expect=expect(roles=(), denied=403, anonymous=403),
+        note="no login waiting for its second step",
+    ),
+    "accounts:passkey_js_catalog": page(
+        "accounts:passkey_js_catalog",
+        expect=expect(roles=ROLES, anonymous=200),
+        note="the package's script texts, needed before the login is complete",
     ),
     "accounts:switch_membership": page(
         "accounts:switch_membership",
