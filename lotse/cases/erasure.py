@@ -287,6 +287,7 @@ def _referred(
     referred: set[int] = set()
     for relation in _reverse_relations(model):
         related = relation.related_model
+        assert not isinstance(related, str)  # noqa: S101 - resolved once the apps are loaded
         if related in allowed and allowed[related] is None:
             continue
         name = relation.field.name

@@ -36,7 +36,7 @@ from lotse.core.paging import Paging
 
 from . import erasure, selectors
 from .case_views import family_name
-from .models import Case, CaseErasure
+from .models import CaseErasure, ClosureReason
 from .retention import retention_due, retention_limit
 
 PAGE_SIZE = 50
@@ -81,7 +81,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     membership = membership_with(request, Capability.VIEW_AUDIT)
     limit = retention_limit()
     paging = Paging.of(request, total=_count_frame(limit), per_page=PAGE_SIZE)
-    reasons = dict(Case._meta.get_field("closure_reason").choices or [])  # type: ignore[arg-type]
+    reasons = dict(ClosureReason.choices)
     rows = [
         {
             "case": case_id,
