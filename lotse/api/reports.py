@@ -17,6 +17,7 @@ from pydantic import model_validator
 from lotse.accounts.roles import Capability
 from lotse.people.choices import District
 from lotse.reports import aggregates
+from lotse.reports.models import FigureSource
 
 from .auth import acting_membership, requires
 from .people import ERRORS
@@ -107,6 +108,7 @@ def figures_get(request: HttpRequest, query: Query[FiguresQuery]) -> dict[str, A
             start=query.from_,
             end=query.to,
             district=str(query.district.value) if query.district else "",
+            source=FigureSource.API,
         )
     except aggregates.PeriodError as error:
         raise ValidationError(

@@ -16,14 +16,18 @@ would add up to the year report and a withheld cell could be computed from three
 ones (``tests/test_suppression.py`` shows the attack).
 
 Reports of overlapping periods still bound each other's cells (a year's count is at least
-its half-year's). So every count table is also protected against the tables of the
-committee reports released before (``models.FigureRelease``) and against its own columns
-where they overlap (a period longer than a year): ``release_audit.protect_grid`` withholds
-more of the new table until no withheld entry, earlier or new, can be pinned. Each table
-says how its count adds up over time (``release_audit.Kind``) and which codes its rows
-count, in every district for a city-wide figure, so that the audit relates a district's
-figures to the city's. The cases' course through the period (``case_flow``: new/continued ×
-closed/open) does not add up over time in that way and is protected per table only.
+its half-year's). So every count table is also protected against the tables shown before
+for the same scope (``models.ShownForm``: on the page, through the API, as a download, in
+a committee report — whatever left this module counts as published, for every user of the
+scope) and against its own columns where they overlap (a period longer than a year):
+``release_audit.protect_grid`` withholds more of the new table until no withheld entry,
+earlier or new, can be pinned, and withholds again what was withheld before, so that the
+same request gives the same table. Each table says how its count adds up over time
+(``release_audit.Kind``) and which codes its rows count, in every district for a city-wide
+figure, so that the audit relates a district's figures to the city's. The cases' course
+through the period (``case_flow``: new/continued × closed/open) does not add up over time
+in that way: it is protected against the case flows of the very same period shown before,
+and against its totals as the caseload and the closures publish them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Case as When_,
 )
@@ -75,7 +80,9 @@ from .models import (
     BuildingBlock,
     CooperationAgreement,
     FigureRelease,
+    FigureSource,
     GovernanceMeeting,
+    ShownForm,
     StaffPost,
     StructuralFinding,
 )
@@ -147,50 +154,77 @@ def check_period(start: date, end: date) -> Period:
 
 
 def request_figures(
-    membership: Membership | None, *, start: date, end: date, district: str = ""
+    membership: Membership | None,
+    *,
+    start: date,
+    end: date,
+    district: str = "",
+    source: str = FigureSource.SCREEN,
 ) -> Figures:
     """All figures of ``start``–``end`` (and the same period a year earlier), suppressed.
 
     404 for roles without figures; :class:`PeriodError` for a period that cannot be counted.
-    One audit event per request says who asked for what, never a number.
+    What is returned counts as published, wherever it goes (``source``: the page, the API, a
+    download, a committee report): it is protected against every table of the scope shown
+    before (:func:`shown_forms`) and remembered for the requests after (:func:`remember`).
+    Requests are counted one at a time, so that two at the same moment do not miss each
+    other. One audit event per request says who asked for what, never a number.
     """
     scope = figures_scope(membership)
     assert membership is not None  # noqa: S101  # figures_scope refused None
     if district and district not in District.values:
         raise PeriodError(_("Choose a district of the list."))
+    if source not in FigureSource.values:
+        raise ValueError(f"unknown source of figures: {source!r}")
     period = check_period(start, end)
     previous = same_period_a_year_earlier(period)
-    counter = _Counter(
-        scope=scope,
-        district=district,
-        k=minimum_cell_size(),
-        released=released_forms(scope, start=previous.start, end=period.end),
-    )
-    figures = Figures(
-        period=period,
-        previous=same_period_a_year_earlier(period),
-        district=district,
-        district_label=str(District(district).label) if district else _("whole city"),
-        scope_label=scope.label(),
-        k=counter.k,
-        as_of=timezone.localdate(),
-        sections=counter.sections(period, previous),
-    )
-    record(
-        action=AuditAction.FIGURES_REQUESTED,
-        actor=membership.user,
-        agency=membership.agency,
-        detail={
-            "from": start.isoformat(),
-            "to": end.isoformat(),
-            "district": district,
-            "scope": "city" if scope.agency is None else f"agency:{scope.agency.pk}",
-            "minimum_cell_size": counter.k,
-            "tables": sum(1 for _table in figures.tables()),
-            "withheld": sum(table.withheld() for table in figures.tables()),
-        },
-    )
+    with transaction.atomic():
+        _one_at_a_time()
+        shown = shown_forms(scope, start=previous.start, end=period.end)
+        counter = _Counter(scope=scope, district=district, k=minimum_cell_size(), released=shown)
+        figures = Figures(
+            period=period,
+            previous=same_period_a_year_earlier(period),
+            district=district,
+            district_label=str(District(district).label) if district else _("whole city"),
+            scope_label=scope.label(),
+            k=counter.k,
+            as_of=timezone.localdate(),
+            sections=counter.sections(period, previous),
+        )
+        remembered = remember(scope, figures, shown, source=source)
+        record(
+            action=AuditAction.FIGURES_REQUESTED,
+            actor=membership.user,
+            agency=membership.agency,
+            detail={
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "district": district,
+                "scope": scope_key(scope),
+                "source": source,
+                "minimum_cell_size": counter.k,
+                "tables": sum(1 for _table in figures.tables()),
+                "withheld": sum(table.withheld() for table in figures.tables()),
+                "remembered": remembered,
+            },
+        )
     return figures
+
+
+def _one_at_a_time() -> None:
+    """Wait for any other figure request to finish (until the end of the transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FIGURES_LOCK])
+    else:
+        # SQLite: the first write of a transaction takes the database's write lock, which
+        # one transaction holds at a time - a write that changes nothing is enough.
+        ShownForm.objects.filter(pk__lt=0).update(source=FigureSource.SCREEN)
+
+
+#: The advisory lock figure requests take on PostgreSQL ("LOTSEFIG" in ASCII, as a number).
+FIGURES_LOCK = 0x4C4F5453_45464947 & 0x7FFFFFFFFFFFFFFF
 
 
 def record_release_shown(membership: Membership, release: FigureRelease) -> None:
@@ -229,7 +263,8 @@ def scope_key(scope: Scope) -> str:
 def released_forms(scope: Scope, *, start: date, end: date) -> dict[str, list[Mapping[str, Any]]]:
     """The tables of the releases that count a day of ``start``–``end`` and whose data
     include ``scope``'s (the city's releases for an agency too: they count its cases),
-    oldest release first, each with its ``"scope"``; one query."""
+    oldest release first, each with its ``"scope"``; one query. (Every release is in the
+    memory of shown tables too - :func:`shown_forms` - which the requests read.)"""
     forms: dict[str, list[Mapping[str, Any]]] = {}
     scopes = {scope_key(scope), scope_key(Scope(agency=None))}
     releases = FigureRelease.objects.filter(
@@ -239,6 +274,105 @@ def released_forms(scope: Scope, *, start: date, end: date) -> dict[str, list[Ma
         for key, form in (tables or {}).items():
             forms.setdefault(key, []).append({**form, "scope": where})
     return forms
+
+
+def _scopes(scope: Scope) -> set[str]:
+    """Whose shown tables bound ``scope``'s figures: its own, and for an agency the city's
+    (they count its cases too). Never another agency's: the city's figures and a second
+    agency's would depend on what a team lead was shown that their viewers cannot see, and
+    two agencies' cases overlap in ways the audit's model does not split."""
+    return {scope_key(scope), scope_key(Scope(agency=None))}
+
+
+def shown_forms(scope: Scope, *, start: date, end: date) -> dict[str, list[Mapping[str, Any]]]:
+    """The tables shown before that can bound figures of ``start``–``end``: by table key,
+    oldest first, each with its ``"scope"``.
+
+    Those that count a day of ``start``–``end``, and those that count a day of one of these
+    (a year shown beside its second half-year bounds the first, which is inside the period,
+    through the second, which is not). Two indexed queries, whatever the data; the rows are
+    bounded by what was shown of these days, not by how often it was asked.
+    """
+    scopes = _scopes(scope)
+    rows = ShownForm.objects.filter(scope__in=scopes).order_by("shown_at", "pk")
+    fields = ("pk", "scope", "table", "covers_from", "covers_to", "form")
+    near = list(rows.filter(covers_from__lte=end, covers_to__gte=start).values_list(*fields))
+    wide_from = min([start, *(row[3] for row in near)])
+    wide_to = max([end, *(row[4] for row in near)])
+    beyond = list(
+        rows.filter(covers_from__lte=wide_to, covers_to__gte=wide_from)
+        .filter(Q(covers_from__gt=end) | Q(covers_to__lt=start))
+        .values_list(*fields)
+    )
+    forms: dict[str, list[Mapping[str, Any]]] = {}
+    for _pk, where, key, _first, _last, form in sorted(near + beyond, key=lambda row: row[0]):
+        forms.setdefault(key, []).append({**form, "scope": where})
+    return forms
+
+
+def _identity(figure: Sequence[Any], form: Mapping[str, Any]) -> tuple[Any, ...]:
+    first, last, codes = figure[0], figure[1], figure[2]
+    named = form.get("named")
+    return (first, last, tuple(codes), form["area"], tuple(named) if named is not None else None)
+
+
+def _form_bounds(form: Mapping[str, Any]) -> list[tuple[float, float]]:
+    return Published(
+        tuple(
+            PublishedFigure((first, last), frozenset(), State(state), value)
+            for first, last, _codes, state, value in form["figures"]
+        ),
+        k=int(form["k"]),
+        floor=int(form["floor"]),
+    ).bounds()
+
+
+def remember(
+    scope: Scope,
+    figures: Figures,
+    shown: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    source: str,
+) -> int:
+    """Keep the published tables of ``figures`` that tell something the tables of the scope
+    shown before (``shown``, as :func:`shown_forms` read them) did not: a figure not shown
+    before, or known more precisely now. How many were kept; one query at most."""
+    mine = scope_key(scope)
+    rows = []
+    for table in figures.tables():
+        form = table.form
+        if form is None or not form["figures"]:
+            continue
+        known: dict[tuple[Any, ...], tuple[float, float]] = {}
+        for before in shown.get(table.key, ()):
+            if before["scope"] != mine:
+                continue
+            for figure, (low, high) in zip(before["figures"], _form_bounds(before), strict=True):
+                key = _identity(figure, before)
+                was = known.get(key, (0.0, float("inf")))
+                known[key] = (max(low, was[0]), min(high, was[1]))
+        news = False
+        for figure, (low, high) in zip(form["figures"], _form_bounds(form), strict=True):
+            told = known.get(_identity(figure, form))
+            if told is None or low > told[0] or high < told[1]:
+                news = True
+                break
+        if not news:
+            continue
+        days = [day for first, last, *_rest in form["figures"] for day in (first, last)]
+        rows.append(
+            ShownForm(
+                scope=mine,
+                table=table.key,
+                area=form["area"],
+                covers_from=date.fromordinal(min(days)),
+                covers_to=date.fromordinal(max(days)),
+                form=dict(form),
+                source=source,
+            )
+        )
+    ShownForm.objects.bulk_create(rows)
+    return len(rows)
 
 
 #: What the city counts beside one agency's data, when an agency's figures meet the city's.
@@ -313,9 +447,12 @@ class _Counter:
         self.scope = scope
         self.district = district
         self.k = k
+        #: The tables shown before that can bound this request's (:func:`shown_forms`).
         self.released: ReleasedForms = released or {}
         #: Tables withheld in full because of the releases before.
         self.blanked: list[str] = []
+        #: This request's published forms so far, by table key.
+        self.forms: dict[str, dict[str, Any]] = {}
 
     # --- base querysets: the scope and the district, applied once ----------------------------
 
@@ -366,16 +503,21 @@ class _Counter:
         column_totals: bool,
         kind: Kind | None,
         named: Sequence[str] | None = None,
+        additive: bool = True,
+        margins: Callable[[frozenset[str], tuple[str, ...]], Published | None] | None = None,
     ) -> tuple[Protected, dict[str, Any] | None]:
-        """``grid`` protected on its own and against the released tables of ``key``, and its
-        published form; ``codes[r][c]`` is the row code cell ``(r, c)`` counts. ``kind``
-        None: per table only (a count that does not add up over time), and no form."""
+        """``grid`` protected on its own and against the tables of ``key`` shown before, and
+        its published form; ``codes[r][c]`` is the row code cell ``(r, c)`` counts. ``kind``
+        None: per table only, and no form. ``additive`` False: a count that does not add up
+        over time (only the same periods relate); ``margins(universe, parts)``: what other
+        tables published of this one's totals."""
         forms = [f for f in self.released.get(key, ()) if kind is not None and f["kind"] == kind]
         universe = frozenset(named or ()).union(*(f.get("named") or () for f in forms))
         mine = scope_key(self.scope)
         # An agency's figures count a part of the city's: its own part, and the city the rest.
         agency = self.scope.agency is not None
         own = (_MINE,) if agency else ("",)
+        extra = margins(universe, own) if margins is not None else None
         release = protect_grid(
             grid,
             spans=spans,
@@ -390,9 +532,11 @@ class _Counter:
                     form, universe, own if form["scope"] == mine or not agency else (_MINE, _REST)
                 )
                 for form in forms
-            ],
+            ]
+            + ([extra] if extra is not None else []),
             kind=kind or Kind.EVENTS,
             k=self.k,
+            additive=additive,
         )
         if kind is None:
             return release.protected, None
@@ -415,7 +559,30 @@ class _Counter:
                 for figure, line in zip(release.published.figures, lines, strict=True)
             ],
         }
+        self.forms[key] = form
         return release.protected, form
+
+    def _known(
+        self, key: str, span: tuple[int, int], codes: Iterable[str], value: int
+    ) -> tuple[float, float] | None:
+        """What this request and the tables of the scope shown before published of ``key``'s
+        figure of ``span`` over ``codes`` in this district (None: nothing, or nothing that
+        fits ``value``, the count it should equal)."""
+        mine = scope_key(self.scope)
+        wanted = sorted(set(codes))
+        forms = [f for f in self.released.get(key, ()) if f["scope"] == mine]
+        if key in self.forms:
+            forms.append(self.forms[key])
+        low, high = 0.0, float("inf")
+        for form in forms:
+            if form["area"] != self.district:
+                continue
+            for figure, (lo, hi) in zip(form["figures"], _form_bounds(form), strict=True):
+                if (figure[0], figure[1]) == span and sorted(figure[2]) == wanted:
+                    low, high = max(low, lo), min(high, hi)
+        if (low, high) == (0.0, float("inf")) or not low <= value <= high:
+            return None
+        return low, high
 
     def _note(self, key: str, note: str) -> str:
         """The table's note, and why it shows nothing where it was withheld in full."""
@@ -499,9 +666,12 @@ class _Counter:
         kind: Kind | None = Kind.EVENTS,
         note: str = "",
         chart: str = "none",
+        additive: bool = True,
+        margins: Callable[[frozenset[str], tuple[str, ...]], Published | None] | None = None,
     ) -> Table:
         """A two-dimensional table of ``period`` with both margins, protected as one and
-        against the releases before (``kind`` None: as one only)."""
+        against the tables shown before (``kind`` None: as one only; ``additive`` and
+        ``margins`` as for :meth:`protect`)."""
         grid = [[counts.get((r, c), 0) for c, _l in columns] for r, _l in rows]
         protected, form = self.protect(
             key,
@@ -511,6 +681,8 @@ class _Counter:
             row_totals=True,
             column_totals=True,
             kind=kind,
+            additive=additive,
+            margins=margins,
         )
         assert protected.row_totals is not None  # noqa: S101  # asked for
         assert protected.column_totals is not None  # noqa: S101
@@ -544,14 +716,19 @@ class _Counter:
 
     def sections(self, period: Period, previous: Period) -> tuple[Section, ...]:
         periods = (period, previous)
+        capacity = self.capacity(periods)
+        # The case flow's totals are published by the caseload and the closures too: those
+        # first, so that the case flow is protected against them.
+        closures = self.closures(periods)
+        volume = self.volume(periods)
         return (
-            Section("capacity", _("Organisation and resources"), self.capacity(periods)),
-            Section("volume", _("Case work in figures"), self.volume(periods)),
+            Section("capacity", _("Organisation and resources"), capacity),
+            Section("volume", _("Case work in figures"), volume),
             Section("contacts", _("Contacts"), (self.contacts(periods),)),
             Section("clients", _("Who is in care"), self.clients(periods)),
             Section("needs", _("Needs at assessment"), (self.needs(periods),)),
             Section("referrals", _("Referrals"), self.referrals(periods)),
-            Section("closures", _("Closures and goals"), self.closures(periods)),
+            Section("closures", _("Closures and goals"), closures),
             Section("findings", _("Structural findings"), self.findings(periods)),
             Section("governance", _("Cooperation and network"), (self.governance(periods),)),
         )
@@ -681,7 +858,15 @@ class _Counter:
         return in_care, flow
 
     def case_flow(self, period: Period) -> Table:
-        """Cases of the period: continued or new × closed in it or still open at its end."""
+        """Cases of the period: continued or new × closed in it or still open at its end.
+
+        Its totals are figures of other tables: the cases still open at the end are the
+        caseload on the reference date, those continued from before the caseload on the day
+        before the period (the year before's reference date, for a year), those closed the
+        closures' total. So the table is protected against what the caseload and the
+        closures published (in this request and before), and against the case flows shown
+        before of the very same period: a period's flow is not the sum of its parts', so
+        only the same period relates."""
         active = self.cases().filter(
             Q(opened_on__lte=period.end)
             & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
@@ -722,8 +907,63 @@ class _Counter:
             },
             period=period,
             # New/continued and closed/open depend on the whole period: no sum of days.
-            kind=None,
+            kind=Kind.EVENTS,
+            additive=False,
+            margins=lambda universe, parts: self._flow_margins(period, counts, universe, parts),
             note=period.label(),
+        )
+
+    def _flow_margins(
+        self,
+        period: Period,
+        counts: Mapping[str, int],
+        universe: frozenset[str],
+        parts: tuple[str, ...],
+    ) -> Published | None:
+        """The case flow's totals as the caseload and the closures published them."""
+        span = _span(period, on_day=False)
+        first, last = span
+        totals = [
+            (
+                ("continued|open", "new|open"),
+                self._known(
+                    "caseload",
+                    (last, last),
+                    ["cases"],
+                    counts["continued_open"] + counts["new_open"],
+                ),
+            ),
+            (
+                ("continued|closed", "continued|open"),
+                self._known(
+                    "caseload",
+                    (first - 1, first - 1),
+                    ["cases"],
+                    counts["continued_closed"] + counts["continued_open"],
+                ),
+            ),
+            (
+                ("continued|closed", "new|closed"),
+                self._known(
+                    "closures",
+                    span,
+                    ClosureReason.values,
+                    counts["continued_closed"] + counts["new_closed"],
+                ),
+            ),
+        ]
+        found = [(codes, bound) for codes, bound in totals if bound is not None]
+        if not found:
+            return None
+        return Published(
+            tuple(
+                PublishedFigure(
+                    span, _codes(codes, self.district, None, universe, parts), State.SECONDARY
+                )
+                for codes, _bound in found
+            ),
+            k=self.k,
+            known=tuple(bound for _codes_, bound in found),
         )
 
     # (c) contacts

@@ -41,7 +41,7 @@ from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.people.choices import District
 
-from .models import CommitteeReport, CommitteeReportVersion, FigureRelease
+from .models import CommitteeReport, CommitteeReportVersion, FigureRelease, FigureSource
 from .tables import Entry, Figures, Row, Table, figures_from_snapshot, figures_snapshot
 
 Style = CommitteeReport.LabelStyle
@@ -206,7 +206,11 @@ def report_figures(
     chosen = DOCUMENT_LANGUAGE if language is None else language or translation.get_language()
     with translation.override(chosen):
         return aggregates.request_figures(
-            membership, start=report.period_from, end=report.period_to, district=report.district
+            membership,
+            start=report.period_from,
+            end=report.period_to,
+            district=report.district,
+            source=FigureSource.REPORT,
         )
 
 
@@ -232,7 +236,11 @@ def release(membership: Membership, report: CommitteeReport) -> FigureRelease:
         return found
     with translation.override(DOCUMENT_LANGUAGE):
         figures = aggregates.request_figures(
-            membership, start=report.period_from, end=report.period_to, district=report.district
+            membership,
+            start=report.period_from,
+            end=report.period_to,
+            district=report.district,
+            source=FigureSource.REPORT,
         )
     return FigureRelease.objects.create(
         report=report,
@@ -357,7 +365,7 @@ def report_create(
         try:
             with translation.override(DOCUMENT_LANGUAGE):
                 figures = aggregates.request_figures(
-                    membership, start=start, end=end, district=district
+                    membership, start=start, end=end, district=district, source=FigureSource.REPORT
                 )
         except aggregates.PeriodError as error:
             raise ValidationError({"period_to": str(error)}) from error

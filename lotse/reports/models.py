@@ -285,3 +285,55 @@ class FigureRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.period_from}–{self.period_to}"
+
+
+class FigureSource(models.TextChoices):
+    """Where published figures left the aggregate face."""
+
+    SCREEN = "screen", _("figures page")
+    API = "api", _("API")
+    EXPORT = "export", _("download (CSV, XLSX)")
+    REPORT = "report", _("committee report")
+
+
+class ShownForm(models.Model):
+    """The published form of one count table, as it left the aggregate face — on the figures
+    page, through the API, as a download or in a committee report — kept for the audit of
+    every later request of the same scope (:mod:`lotse.reports.release_audit`).
+
+    Whatever leaves the face once is known from then on, to whoever saw it and to whoever
+    they show it to; two coordinators can put their screens side by side. So what was shown
+    is remembered per scope ("city", or "agency:<pk>" for one agency's figures), not per
+    user, and every later request of overlapping periods is protected against it as against
+    a released report.
+
+    Like :class:`FigureRelease`, only published values are kept (a withheld entry has none),
+    so nothing here is more than its viewer saw, and no row is about a person. Rows are only
+    added, never changed: a table is remembered when it tells something no remembered table
+    of its scope told (a new period, district or value) — the same request again adds
+    nothing, so the memory grows with what was learnt, not with how often it was asked.
+    ``covers_from``–``covers_to`` are the first and last day any of its figures counts; a
+    request reads the rows of its scope whose days meet its own (an indexed range).
+    """
+
+    scope = models.CharField(_("scope"), max_length=40)
+    table = models.CharField(_("table"), max_length=40)
+    area = models.CharField(_("district"), max_length=32, blank=True, default="")
+    covers_from = models.DateField(_("counted from"))
+    covers_to = models.DateField(_("counted until"))
+    form = models.JSONField(_("published table"))
+    source = models.CharField(_("shown as"), max_length=8, choices=FigureSource.choices)
+    shown_at = models.DateTimeField(_("shown at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shown figures")
+        verbose_name_plural = _("shown figures")
+        ordering = ["shown_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["scope", "covers_from", "covers_to"], name="reports_shown_span_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.table} {self.covers_from}–{self.covers_to}"

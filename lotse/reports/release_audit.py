@@ -65,7 +65,9 @@ __all__ = [
     "Kind",
     "Published",
     "Span",
+    "connected",
     "meets",
+    "merged",
     "pinned",
     "positions",
     "protect_grid",
@@ -108,8 +110,13 @@ class Published:
     figures: tuple[Figure, ...]
     k: int
     floor: int | None = None
+    #: What is known of each figure where it is not what its state says alone: the
+    #: intersection of several publications of the same figure (:func:`merged`).
+    known: tuple[tuple[float, float], ...] | None = None
 
     def bounds(self) -> list[tuple[float, float]]:
+        if self.known is not None:
+            return list(self.known)
         floor = self.k if self.floor is None else self.floor
         known: list[tuple[float, float]] = []
         for figure in self.figures:
@@ -160,12 +167,21 @@ def protect_grid(
     earlier: Sequence[Published],
     kind: Kind,
     k: int,
+    additive: bool = True,
 ) -> GridRelease:
     """Protect ``counts`` (R x C) on its own and against the ``earlier`` published tables.
 
     ``spans[c]`` is the period of column ``c``; ``categories[r][c]`` the codes cell ``(r, c)``
     counts (a total counts the union of its line and must share its line's period).
     ``earlier``: the published tables of the same figure — only those are related.
+    ``additive`` False: the count does not add up over time, so only earlier figures of the
+    very same periods relate to the new ones.
+
+    Consistent with what was published: an entry the earlier tables withheld as "•" is
+    withheld again (not shown now and then withheld later, or the reverse, by chance of the
+    order), and a table that tells nothing the earlier ones did not tell (the same request
+    again) is published as it is, without an integer program — so the same request gives the
+    same answer.
     """
     protected = protect(counts, k=k, row_totals=row_totals, column_totals=column_totals)
     floor = k
@@ -176,14 +192,47 @@ def protect_grid(
         floor = 1
     counted = _figures(counts, protected, spans=spans, categories=categories, row_totals=row_totals)
     spans_now = [figure.span for figure in counted]
-    # The tables that share a day with this one. The others could bound it only through a
-    # figure of these that reaches beyond its periods into theirs (a period longer than a
-    # year); they are left out, to keep the programs small.
-    related = [
-        table for table in earlier if meets(spans_now, [figure.span for figure in table.figures])
-    ]
-    if not related and not _overlapping(spans_now):
+    # The earlier figures that bound this table: those of a period sharing a day with one of
+    # its periods, and those linked to these by a chain of shared days (a year published
+    # beside its second half-year bounds the first). Unlinked ones share no atom with it.
+    memory = merged(earlier)
+    if memory is not None:
+        if additive:
+            keep = connected(spans_now, [figure.span for figure in memory.figures])
+        else:
+            same = set(spans_now)
+            keep = [i for i, figure in enumerate(memory.figures) if figure.span in same]
+        memory = _subset(memory, keep)
+    if memory is None and not _overlapping(spans_now):
         return GridRelease(protected, _published(counted, k=k, floor=floor))
+    known = _known(memory)
+    # Withheld as "•" before: withheld again. Shown before, and the same now: shown again
+    # (it is known anyway, so showing it tells nothing, and the same request gives the same
+    # table whatever the single table's protection would have chosen).
+    states = [figure.state for figure in counted]
+    again = 0
+    changed = False
+    for i, figure in enumerate(counted):
+        before = known.get((figure.span, figure.categories))
+        if before is None:
+            continue
+        value = figure.value or 0
+        if before[1] == np.inf and figure.state is State.SHOWN and value > 0:
+            states[i] = State.SECONDARY
+            again += 1
+            changed = True
+        elif figure.state is State.SECONDARY and before == (value, value):
+            states[i] = State.SHOWN
+            changed = True
+    if changed:
+        protected = _with_states(protected, states)
+        counted = [
+            Figure(figure.span, figure.categories, state, figure.value)
+            for figure, state in zip(counted, states, strict=True)
+        ]
+    if memory is not None and _told_before(counted, known, k=k, floor=floor):
+        return GridRelease(protected, _published(counted, k=k, floor=floor), added=again)
+    related = [memory] if memory is not None else []
     try:
         states, blank, added = _across(counted, related, kind=kind, k=k, floor=floor)
     except _TooLarge:
@@ -198,7 +247,102 @@ def protect_grid(
         Figure(figure.span, figure.categories, state, figure.value)
         for figure, state in zip(counted, states, strict=True)
     ]
-    return GridRelease(protected, _published(counted, k=k, floor=floor), blank, added)
+    return GridRelease(protected, _published(counted, k=k, floor=floor), blank, added + again)
+
+
+def merged(tables: Sequence[Published]) -> Published | None:
+    """The published tables as one: each figure (period and codes) once, with what all its
+    publications together say of it (the intersection of their bounds). None: no figure.
+
+    Where two publications contradict each other (two requests at the same moment, each
+    protected without the other), the earlier one's bound is kept. Pure bookkeeping: the
+    attacker's model of :func:`pinned` is the same with the merged table as with all.
+    """
+    bounds: dict[tuple[Span, frozenset[str]], tuple[float, float]] = {}
+    for table in tables:
+        for figure, (low, high) in zip(table.figures, table.bounds(), strict=True):
+            key = (figure.span, figure.categories)
+            if key in bounds:
+                was_low, was_high = bounds[key]
+                low, high = max(low, was_low), min(high, was_high)
+                if low > high:
+                    continue
+            bounds[key] = (low, high)
+    if not bounds:
+        return None
+    figures = tuple(
+        Figure(span, codes, State.SHOWN, int(low))
+        if low == high
+        else Figure(span, codes, State.SECONDARY)
+        for (span, codes), (low, high) in bounds.items()
+    )
+    k = min(table.k for table in tables)
+    return Published(figures, k=k, known=tuple(bounds.values()))
+
+
+def connected(spans: Sequence[Span], others: Sequence[Span]) -> list[int]:
+    """The indexes of ``others`` linked to one of ``spans`` by a chain of periods each
+    sharing a day with the next (the components of the periods' overlap graph)."""
+    intervals = sorted(
+        [(first, last, -1) for first, last in spans]
+        + [(first, last, i) for i, (first, last) in enumerate(others)]
+    )
+    found: list[int] = []
+    component: list[int] = []
+    mine = False
+    reach: int | None = None
+    for first, last, index in intervals:
+        if reach is not None and first > reach:
+            if mine:
+                found += component
+            component, mine, reach = [], False, None
+        if index < 0:
+            mine = True
+        else:
+            component.append(index)
+        reach = last if reach is None else max(reach, last)
+    if mine:
+        found += component
+    return sorted(found)
+
+
+def _subset(table: Published, keep: Sequence[int]) -> Published | None:
+    if not keep:
+        return None
+    bounds = table.bounds()
+    return Published(
+        tuple(table.figures[i] for i in keep),
+        k=table.k,
+        floor=table.floor,
+        known=tuple(bounds[i] for i in keep),
+    )
+
+
+def _known(table: Published | None) -> dict[tuple[Span, frozenset[str]], tuple[float, float]]:
+    if table is None:
+        return {}
+    return {
+        (figure.span, figure.categories): bound
+        for figure, bound in zip(table.figures, table.bounds(), strict=True)
+    }
+
+
+def _told_before(
+    counted: Sequence[Figure],
+    known: dict[tuple[Span, frozenset[str]], tuple[float, float]],
+    *,
+    k: int,
+    floor: int,
+) -> bool:
+    """Whether every figure of the new table was published before at least as precisely:
+    then publishing it tells nothing new, and what its withheld entries are is as open as
+    it was."""
+    new = _published(counted, k=k, floor=floor).bounds()
+    for figure, (low, high) in zip(counted, new, strict=True):
+        before = known.get((figure.span, figure.categories))
+        if before is None or low > before[0] or high < before[1]:
+            return False
+    return True
 
 
 def pinned(

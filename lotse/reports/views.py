@@ -35,7 +35,13 @@ from .forms import (
     NewFindingForm,
     StaffPostForm,
 )
-from .models import CooperationAgreement, GovernanceMeeting, StaffPost, StructuralFinding
+from .models import (
+    CooperationAgreement,
+    FigureSource,
+    GovernanceMeeting,
+    StaffPost,
+    StructuralFinding,
+)
 from .suppression import State
 from .tables import Figures, Table
 
@@ -84,7 +90,7 @@ def shown_tables(figures: Figures) -> list[tuple[str, str, list[ShownTable]]]:
 
 
 def _figures_from(
-    request: HttpRequest, membership: Membership
+    request: HttpRequest, membership: Membership, *, source: str = FigureSource.SCREEN
 ) -> tuple[FiguresForm, Figures | None]:
     form = FiguresForm(request.GET or FiguresForm.initial_values())
     if not form.is_valid():
@@ -95,6 +101,7 @@ def _figures_from(
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             district=form.cleaned_data["district"],
+            source=source,
         )
     except aggregates.PeriodError as error:
         form.add_error("end", str(error))
@@ -128,7 +135,7 @@ def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
     membership = _figures_member(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, figures = _figures_from(request, membership)
+    _form, figures = _figures_from(request, membership, source=FigureSource.EXPORT)
     if figures is None:
         raise Http404
     name = f"lotse-kennzahlen-{figures.period.start:%Y%m%d}-{figures.period.end:%Y%m%d}"

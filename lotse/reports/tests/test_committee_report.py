@@ -159,7 +159,9 @@ def coordinator(emil: User) -> Membership:
 def fake_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pages and services get the hand-made figures instead of counting."""
 
-    def request_figures(membership: Any, *, start: date, end: date, district: str = "") -> Figures:
+    def request_figures(
+        membership: Any, *, start: date, end: date, district: str = "", source: str = "screen"
+    ) -> Figures:
         aggregates.figures_scope(membership)
         return hand_figures()
 

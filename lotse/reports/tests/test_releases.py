@@ -264,7 +264,11 @@ def test_every_count_table_of_a_release_has_its_form(
         "caseload",
         "case_duration",
     }
-    assert "case_flow" not in release.forms  # not a sum over days: per table only
+    # Not a sum over days: only the same period relates, so all its figures have one.
+    flow = release.forms["case_flow"]["figures"]
+    assert {(first, last) for first, last, *_rest in flow} == {
+        (date(2025, 1, 1).toordinal(), date(2025, 12, 31).toordinal())
+    }
     assert release.forms["needs"]["kind"] == Kind.DISTINCT
     sex = release.forms["sex"]["figures"]
     assert {(first, last) for first, last, *_rest in sex} == {
