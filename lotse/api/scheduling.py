@@ -267,7 +267,7 @@ def deadlines_list(request: HttpRequest, query: Query[DeadlineQuery]) -> ListOut
             warning_step=row.step,
             person=row.person.public_id,
             reason=row.rule.reason,
-            link=row.deadline.link,
+            link=str(row.deadline.link),
         )
         for row in rows
     ]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, overload
 
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from django.utils import timezone
 from lotse.accounts.models import Agency, Membership
 from lotse.accounts.roles import Capability
 from lotse.consent import policy
+from lotse.core.queries import id_set
 from lotse.people.access import persons_visible_to
 from lotse.people.models import DomainTransition, HouseholdMember
 
@@ -235,6 +237,10 @@ class FamilyFilters:
     unassigned: bool = False
 
 
+#: A case or a sorting key of one: it gets ``next_due`` and ``last_contact`` set.
+_Dated = TypeVar("_Dated", bound=Any)
+
+
 def _visible(membership: Membership, model: type[Any]) -> QuerySet[Any]:
     """The member's visible rows of ``model``. The policy's filter is built and resolved once
     per request and kind: a case page asks for five kinds in a dozen queries, and resolving the
@@ -258,10 +264,10 @@ def _grouped_dates(queryset: QuerySet[Any], field: str, *, newest: bool) -> dict
 
 
 def _visible_entries(membership: Membership, ids: list[int]) -> QuerySet[Any]:
-    return _visible(membership, JournalEntry).filter(case_id__in=ids)
+    return _visible(membership, JournalEntry).filter(case_id__in=id_set(ids))
 
 
-def with_last_contact(membership: Membership, cases: list[Case]) -> list[Case]:
+def with_last_contact(membership: Membership, cases: list[_Dated]) -> list[_Dated]:
     """Each case's last contact, from the entries the member may see (one grouped query);
     cases that have it already keep it."""
     missing = [case for case in cases if not hasattr(case, "last_contact")]
@@ -269,11 +275,11 @@ def with_last_contact(membership: Membership, cases: list[Case]) -> list[Case]:
         entries = _visible_entries(membership, [case.pk for case in missing])
         last_contact = _grouped_dates(entries, "occurred_at", newest=True)
         for case in missing:
-            case.last_contact = last_contact.get(case.pk)  # type: ignore[attr-defined]
+            case.last_contact = last_contact.get(case.pk)
     return cases
 
 
-def _with_dates(membership: Membership, cases: list[Case], *, last_contact: bool) -> list[Case]:
+def _with_dates(membership: Membership, cases: list[_Dated], *, last_contact: bool) -> list[_Dated]:
     """Next due item (and with ``last_contact`` the last contact) of each case, from the items
     the member may see — a date derived from hidden items would tell what they may not know.
     A fixed number of grouped queries over the member's cases, whatever their number; the
@@ -283,7 +289,7 @@ def _with_dates(membership: Membership, cases: list[Case], *, last_contact: bool
     entries = _visible_entries(membership, ids)
     measures = _grouped_dates(
         _visible(membership, Measure).filter(
-            case_id__in=ids,
+            case_id__in=id_set(ids),
             due_date__isnull=False,
             status__in=[Measure.Status.PLANNED, Measure.Status.IN_PROGRESS],
         ),
@@ -292,7 +298,7 @@ def _with_dates(membership: Membership, cases: list[Case], *, last_contact: bool
     )
     decisions = _grouped_dates(
         _visible(membership, ConferenceDecision).filter(
-            case_id__in=ids, status=ConferenceDecision.Status.OPEN
+            case_id__in=id_set(ids), status=ConferenceDecision.Status.OPEN
         ),
         "due_date",
         newest=False,
@@ -307,7 +313,7 @@ def _with_dates(membership: Membership, cases: list[Case], *, last_contact: bool
         follow_ups.setdefault(case_id, follow_up)
     for case in cases:
         dates = [d.get(case.pk) for d in (measures, decisions, follow_ups)]
-        case.next_due = min((d for d in dates if d is not None), default=None)  # type: ignore[attr-defined]
+        case.next_due = min((d for d in dates if d is not None), default=None)
     if last_contact:
         with_last_contact(membership, cases)
     return cases
@@ -317,7 +323,7 @@ def _sort_key(sort: str) -> Any:
     far = date.max
     phase_index = {value: index for index, value in enumerate(Phase.values)}
     keys: dict[str, Any] = {
-        FamilySort.NAME: lambda c: (c.household.public_id, c.pk),
+        FamilySort.NAME: lambda c: (c.household_public_id, c.pk),
         FamilySort.PHASE: lambda c: (phase_index[c.phase], -c.phase_since.timestamp()),
         FamilySort.LAST_CONTACT: lambda c: (
             c.last_contact is not None,
@@ -329,13 +335,65 @@ def _sort_key(sort: str) -> Any:
     return keys[sort if sort in FamilySort.CHOICES else FamilySort.NEXT_DUE]
 
 
-def family_cases(*, membership: Membership, filters: FamilyFilters) -> list[Case]:
+class _FamilyKey:
+    """What sorting and filtering a member's families needs of a case; the shown page alone
+    becomes :class:`Case` objects. ``last_contact`` is set only where it was read."""
+
+    __slots__ = ("household_public_id", "last_contact", "next_due", "phase", "phase_since", "pk")
+
+    def __init__(self, pk: int, household_public_id: str, phase: str, phase_since: Any) -> None:
+        self.pk = pk
+        self.household_public_id = household_public_id
+        self.phase = phase
+        self.phase_since = phase_since
+        self.next_due: date | None = None
+
+
+class FamilyCases(Sequence[Case]):
+    """A member's families in order. All of them are sorted — by dates read in a few grouped
+    queries — but only a slice is read as cases: building 300 case and household objects to
+    show five cost more than the queries."""
+
+    def __init__(self, keys: list[_FamilyKey]) -> None:
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Case]: ...
+    def __getitem__(self, index: int | slice) -> Case | list[Case]:
+        if isinstance(index, int):
+            return self._cases([self._keys[index]])[0]
+        return self._cases(self._keys[index])
+
+    def __iter__(self) -> Iterator[Case]:
+        return iter(self._cases(self._keys))
+
+    @staticmethod
+    def _cases(keys: list[_FamilyKey]) -> list[Case]:
+        by_pk = Case.objects.select_related("household", "lead_agency", "lead_user").in_bulk(
+            [key.pk for key in keys]
+        )
+        cases = []
+        for key in keys:
+            case = by_pk[key.pk]
+            case.next_due = key.next_due  # type: ignore[attr-defined]
+            if hasattr(key, "last_contact"):
+                case.last_contact = key.last_contact  # type: ignore[attr-defined]
+            cases.append(case)
+        return cases
+
+
+def family_cases(*, membership: Membership, filters: FamilyFilters) -> FamilyCases:
     """The member's families: the cases they lead or take part in (for a team lead's team
-    view the team's cases and those nobody of the agency is assigned to), each with its last
-    contact and next due item, filtered and sorted. A caseworker has some hundred cases at
-    most: they are read at once, with a fixed number of queries, and sorted here."""
+    view the team's cases and those nobody of the agency is assigned to), each with its next
+    due item (and, sorted by it, last contact), filtered and sorted. A caseworker has some
+    hundred cases at most: they are sorted at once, with a fixed number of queries."""
     if not membership.can(Capability.READ_CASE_CONTENT):
-        return []
+        return FamilyCases([])
     visible = access.cases_visible_to(membership)
     if filters.scope == "team" and membership.can(Capability.VIEW_TEAM_WORK):
         cases = visible.filter(pk__in=access.assigned_cases(membership).values("pk"))
@@ -358,27 +416,15 @@ def family_cases(*, membership: Membership, filters: FamilyFilters) -> list[Case
         cases = cases.exclude(phase=Phase.CLOSED)
     if filters.district:
         cases = cases.filter(household__district=filters.district)
-    rows = _with_dates(
-        membership,
-        # All of the member's cases are sorted, a page is shown: read only what sorting needs
-        # (the page's lead agency and manager follow in ``with_visible_members``).
-        list(
-            cases.select_related("household").only(
-                "phase",
-                "phase_since",
-                "household_id",
-                "household__public_id",
-                "household__district",
-                "lead_agency_id",
-                "lead_user_id",
-            )
-        ),
-        last_contact=filters.sort == FamilySort.LAST_CONTACT,
-    )
+    keys = [
+        _FamilyKey(*row)
+        for row in cases.values_list("pk", "household__public_id", "phase", "phase_since")
+    ]
+    rows = _with_dates(membership, keys, last_contact=filters.sort == FamilySort.LAST_CONTACT)
     if filters.overdue:
         today = timezone.localdate()
-        rows = [c for c in rows if c.next_due is not None and c.next_due < today]  # type: ignore[attr-defined]
-    return sorted(rows, key=_sort_key(filters.sort))
+        rows = [c for c in rows if c.next_due is not None and c.next_due < today]
+    return FamilyCases(sorted(rows, key=_sort_key(filters.sort)))
 
 
 def _visible_person_ids(membership: Membership, person_ids: Any) -> set[int]:

@@ -52,7 +52,11 @@ def renewal_url(*, public_id: str, consent_id: int) -> str:
     """The new consent for the person, filled in like the one it renews (its page and its
     deadline task link here)."""
     url = reverse("consent:record", kwargs={"public_id": public_id})
-    return f"{url}?{urlencode({'renew': consent_id})}"
+    return f"{url}?{renewal_query(consent_id=consent_id)}"
+
+
+def renewal_query(*, consent_id: int) -> str:
+    return urlencode({"renew": consent_id})
 
 
 def category_labels(codes: list[str]) -> list[str]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from django.urls import reverse
-
-from lotse.scheduling.deadlines import Deadline, Scope
+from lotse.scheduling.deadlines import Deadline, Link, Scope
 from lotse.scheduling.models import DeadlineKind
 
 from .models import UNANSWERED, Referral
@@ -30,7 +28,7 @@ def referral_answer(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             subject_id=row["subject_id"],
             owner_agency_id=row["owner_agency_id"],
             source_key=f"referral:{row['pk']}:{row['answer_due']:%Y-%m-%d}",
-            link=reverse("referrals:detail", kwargs={"pk": row["pk"]}),
+            link=Link.to("referrals:detail", pk=row["pk"]),
             case_id=row["case_id"],
             item=item,
         )

@@ -15,24 +15,22 @@ code, here — and in apps above this one, which register their own sources (ref
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
-from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from lotse.accounts.models import Membership
 from lotse.cases.access import assigned_persons
 from lotse.cases.models import ConferenceDecision, Goal, JournalEntry
 from lotse.consent import policy
-from lotse.consent.display import renewal_url
+from lotse.consent.display import renewal_query
 from lotse.consent.models import ConsentDeclaration
 from lotse.core.dates import years_after, years_before
+from lotse.core.queries import id_set
 from lotse.people.choices import BirthDatePrecision, LanguageLevel, ResidenceKind
 from lotse.people.models import (
     DomainTransition,
@@ -46,6 +44,24 @@ from .models import DeadlineKind
 
 
 @dataclass(frozen=True)
+class Link:
+    """Where a deadline is dealt with, reversed only when shown: a start page reads some
+    hundred deadlines to count them and shows five (``str(link)`` is the URL)."""
+
+    route: str
+    kwargs: tuple[tuple[str, Any], ...]
+    query: str = ""
+
+    @classmethod
+    def to(cls, route: str, *, query: str = "", **kwargs: Any) -> Link:
+        return cls(route, tuple(kwargs.items()), query)
+
+    def __str__(self) -> str:
+        url = reverse(self.route, kwargs=dict(self.kwargs))
+        return f"{url}?{self.query}" if self.query else url
+
+
+@dataclass(frozen=True)
 class Deadline:
     kind: str
     due_on: date
@@ -53,7 +69,7 @@ class Deadline:
     owner_agency_id: int
     #: Names the record and the date: "residence:12:2027-03-01".
     source_key: str
-    link: str
+    link: Link
     case_id: int | None = None
     #: The source item as the policy sees it, when the scope decides afterwards.
     item: Model | None = field(default=None, compare=False, repr=False)
@@ -124,15 +140,7 @@ class Scope:
     def _mine(self, queryset: QuerySet[Any], subject: str) -> QuerySet[Any]:
         if self.subjects is None:
             return queryset
-        return queryset.filter(**{f"{subject}__in": _id_set(self.subjects)})
-
-
-def _id_set(ids: list[int]) -> RawSQL:
-    """``ids`` as one query parameter (an array on PostgreSQL, JSON on SQLite): nine sources
-    with a few hundred ``IN`` parameters each cost more to build than to run."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+        return queryset.filter(**{f"{subject}__in": id_set(self.subjects)})
 
 
 def _compartment_fields(model: type[Model]) -> list[str]:
@@ -182,8 +190,8 @@ def source_of(kind: str) -> Source | None:
     return _SOURCES.get(kind)
 
 
-def _person_link(public_id: str) -> str:
-    return reverse("people:person_detail", kwargs={"public_id": public_id})
+def _person_link(public_id: str) -> Link:
+    return Link.to("people:person_detail", public_id=public_id)
 
 
 #: Statuses that run out and must be extended; a settlement permit or citizenship does not.
@@ -293,21 +301,28 @@ def consent_expiry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             owner_agency_id=row["recording_agency_id"],
             source_key=f"consent:{row['pk']}:{row['valid_until']:%Y-%m-%d}",
             # One click from the task to the renewal, filled in like the consent that ends.
-            link=renewal_url(public_id=row["subject__public_id"], consent_id=row["pk"]),
+            link=Link.to(
+                "consent:record",
+                public_id=row["subject__public_id"],
+                query=renewal_query(consent_id=row["pk"]),
+            ),
         )
 
 
 def _children(
-    scope: Scope, born_from: date, born_until: date
+    scope: Scope, *ranges: tuple[date, date]
 ) -> Iterator[tuple[dict[str, Any], Model | None]]:
-    persons = Person.objects.filter(
-        # the year first: it is indexed, the date is not
-        birth_year__gte=born_from.year,
-        birth_year__lte=born_until.year,
-        birth_date__gte=born_from,
-        birth_date__lte=born_until,
-        birth_date_precision=BirthDatePrecision.EXACT,
-    )
+    """Persons born exactly known within one of the ``ranges`` (one query for them all)."""
+    born = Q()
+    for born_from, born_until in ranges:
+        born |= Q(
+            # the year first: it is indexed, the date is not
+            birth_year__gte=born_from.year,
+            birth_year__lte=born_until.year,
+            birth_date__gte=born_from,
+            birth_date__lte=born_until,
+        )
+    persons = Person.objects.filter(born, birth_date_precision=BirthDatePrecision.EXACT)
     return scope.rows(persons, "pk", "pk", "owner_agency_id", "birth_date", "public_id")
 
 
@@ -316,8 +331,13 @@ KITA_BIRTHDAYS = (1, 3)
 
 
 def kita_age(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
-    for years in KITA_BIRTHDAYS:
-        for row, item in _children(scope, years_before(start, years), years_before(end, years)):
+    ranges = {
+        years: (years_before(start, years), years_before(end, years)) for years in KITA_BIRTHDAYS
+    }
+    for row, item in _children(scope, *ranges.values()):
+        for years, (born_from, born_until) in ranges.items():
+            if not born_from <= row["birth_date"] <= born_until:
+                continue
             due = _birthday(row["birth_date"], years)
             yield Deadline(
                 item=item,
@@ -352,7 +372,7 @@ def school_entry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
         if not start <= first_day <= end:
             continue
         # Born 1 October seven years before up to 30 September six years before.
-        for row, item in _children(scope, date(year - 7, 10, 1), date(year - 6, 9, 30)):
+        for row, item in _children(scope, (date(year - 7, 10, 1), date(year - 6, 9, 30))):
             yield Deadline(
                 item=item,
                 kind=DeadlineKind.SCHOOL_ENTRY,
@@ -364,8 +384,8 @@ def school_entry(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             )
 
 
-def _household_link(public_id: str) -> str:
-    return reverse("people:household_detail", kwargs={"public_id": public_id})
+def _household_link(public_id: str) -> Link:
+    return Link.to("people:household_detail", public_id=public_id)
 
 
 def domain_transition(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
@@ -442,7 +462,7 @@ def goal_target(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             subject_id=row["subject_id"],
             owner_agency_id=row["owner_agency_id"],
             source_key=f"goal:{row['pk']}:{row['target_date']:%Y-%m-%d}",
-            link=reverse("case:detail", kwargs={"pk": row["case_id"]}),
+            link=Link.to("case:detail", pk=row["case_id"]),
             case_id=row["case_id"],
         )
 
@@ -468,7 +488,7 @@ def follow_up(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
             subject_id=row["subject_id"],
             owner_agency_id=row["owner_agency_id"],
             source_key=f"entry:{row['pk']}:{row['follow_up_on']:%Y-%m-%d}",
-            link=reverse("cases:entry_detail", kwargs={"pk": row["pk"]}),
+            link=Link.to("cases:entry_detail", pk=row["pk"]),
             case_id=row["case_id"],
             group=row["group"],
         )
@@ -499,7 +519,7 @@ def conference_decision(scope: Scope, start: date, end: date) -> Iterator[Deadli
             subject_id=row["subject_id"],
             owner_agency_id=row["responsible_agency_id"],
             source_key=f"decision:{row['pk']}:{row['due_date']:%Y-%m-%d}",
-            link=reverse("case:conference", kwargs={"pk": row["conference_id"]}),
+            link=Link.to("case:conference", pk=row["conference_id"]),
             case_id=row["case_id"],
             item=item,
             assignee_id=row["responsible_user_id"],

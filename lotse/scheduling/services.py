@@ -634,7 +634,7 @@ def _create_batch(
                 assignee_id=user_id,
                 rule=rule,
                 source_key=deadline.source_key,
-                link=deadline.link,
+                link=str(deadline.link),
             )
         )
     Task.objects.bulk_create(tasks, ignore_conflicts=True)

@@ -146,7 +146,7 @@ def test_the_deadline_task_leads_straight_to_the_renewal(ending):
     today = timezone.localdate()
     [deadline] = consent_expiry(Everyone(), today, today + timedelta(days=30))  # type: ignore[arg-type]
 
-    assert deadline.link == _renew_url(ending)
+    assert str(deadline.link) == _renew_url(ending)
 
 
 # --- everyone else: the renewal looks like a missing consent -------------------------------------
