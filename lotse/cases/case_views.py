@@ -269,6 +269,8 @@ def _case_page(
     assessments = selectors.case_assessments(membership=membership, case=case)
     grid, assessed = selectors.case_assessment_grid(members=members, assessments=assessments)
     plan, planned = selectors.case_plan(membership=membership, case=case)
+    history = selectors.case_phase_history(case)
+    conferences = selectors.case_conferences(case)
     timeline, recent = selectors.case_timeline(
         membership=membership,
         case=case,
@@ -278,6 +280,8 @@ def _case_page(
             "goal": [row for row in planned if isinstance(row, Goal)],
             # all visible measures, also those whose goal the member may not see
             "measure": [row for row in planned if isinstance(row, Measure)],
+            "phase": history,
+            "conference": conferences,
         },
     )
     panels = case_panels(request=request, membership=membership, case=case)
@@ -308,12 +312,10 @@ def _case_page(
         decisions=decisions,
         subjects=[m.person_id for m in members],
     )
-    conferences = selectors.case_conferences(case)
     for conference in conferences:
         conference.attending_ids = {a.pk for a in conference.agencies.all()}  # type: ignore[attr-defined]
-    takes_part = CaseParticipant.objects.filter(
-        case=case, agency_id=membership.agency_id, left_on__isnull=True
-    ).exists()
+    # the contacts are the agencies taking part now
+    takes_part = any(c.participant.agency_id == membership.agency_id for c in contacts)
     return render(
         request,
         "cases/case_detail.html",
@@ -336,7 +338,7 @@ def _case_page(
             and (
                 case.lead_user_id == membership.user_id or membership.can(Capability.ASSIGN_CASES)
             ),
-            "history": selectors.case_phase_history(case),
+            "history": history,
             "grid": grid,
             "conferences": conferences,
             "handover": CaseHandover.objects.filter(case=case, state=CaseHandover.State.PROPOSED)

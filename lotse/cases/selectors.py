@@ -649,8 +649,9 @@ def case_timeline(
     """Journal entries, assessments, goals, measures and phase changes of the case, newest
     first, each kind filtered by the policy.
 
-    ``loaded``: kinds ("assessment", "goal", "measure") whose visible rows of the case the
-    caller has read already (the case page shows them in the grid and the plan) — they are
+    ``loaded``: kinds ("assessment", "goal", "measure"; "phase" and "conference" for all of
+    the case's changes and conferences) whose visible rows of the case the caller has read
+    already (the case page shows them in the grid, the plan and its history) — they are
     taken from there instead of being read again. Otherwise two indexed queries per kind,
     whatever the number of items."""
     loaded = loaded or {}
@@ -685,15 +686,17 @@ def case_timeline(
             items = _kind_items(kind, rows, when)
         merged.extend(items)
         shown.extend(rows)
-    changes = (
-        CasePhaseChange.objects.filter(case=case)
-        .select_related("changed_by", "agency")
-        .order_by("-changed_at", "-pk")
+    changes: Sequence[CasePhaseChange] = (
+        loaded["phase"] if "phase" in loaded else case_phase_history(case)
     )
-    conferences = CaseConference.objects.filter(case=case).order_by("-scheduled_at")
+    conferences: Sequence[CaseConference] = (
+        loaded["conference"]
+        if "conference" in loaded
+        else list(CaseConference.objects.filter(case=case).order_by("-scheduled_at"))
+    )
     if before is not None:
-        changes = changes.filter(changed_at__lt=before)
-        conferences = conferences.filter(scheduled_at__lt=before)
+        changes = [c for c in changes if c.changed_at < before]
+        conferences = [c for c in conferences if c.scheduled_at < before]
     merged.extend(TimelineItem(c.changed_at, "phase", c, []) for c in changes[:limit])
     merged.extend(TimelineItem(c.scheduled_at, "conference", c, []) for c in conferences[:limit])
     for source in _TIMELINE_SOURCES:
