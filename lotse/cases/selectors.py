@@ -245,11 +245,13 @@ def _visible(membership: Membership, model: type[Any]) -> QuerySet[Any]:
     """The member's visible rows of ``model``. The policy's filter is built and resolved once
     per request and kind: a case page asks for five kinds in a dozen queries, and resolving the
     filter (with its EXISTS and need-to-know subqueries) cost more than running the queries."""
-    cache: dict[type[Any], QuerySet[Any]] = membership.__dict__.setdefault("_visible_rows", {})
-    if model not in cache:
-        cache[model] = model._default_manager.filter(policy.visible_q(membership, model))
+    cache = policy.request_cache(membership)
+    key = ("visible_rows", model)
+    if key not in cache:
+        cache[key] = model._default_manager.filter(policy.visible_q(membership, model))
     # A clone: the cached queryset itself is never evaluated, so it never holds stale rows.
-    return cache[model].all()
+    rows: QuerySet[Any] = cache[key].all()
+    return rows
 
 
 def _grouped_dates(queryset: QuerySet[Any], field: str, *, newest: bool) -> dict[int, Any]:

@@ -164,10 +164,19 @@ def _context(membership: Membership) -> _Context:
     return context
 
 
+def request_cache(membership: Membership) -> dict[Any, Any]:
+    """What is derived from the policy for this member in this request (filters, resolved
+    querysets), kept beside the context and dropped with it by :func:`forget`."""
+    cache: dict[Any, Any] = membership.__dict__.setdefault("_policy_cache", {})
+    return cache
+
+
 def forget(membership: Membership | None) -> None:
     """Drop the per-request cache, e.g. after a consent changed within the same request."""
-    if membership is not None and hasattr(membership, "_access_context"):
-        del membership._access_context
+    if membership is None:
+        return
+    membership.__dict__.pop("_access_context", None)
+    membership.__dict__.pop("_policy_cache", None)
 
 
 def _active_grants(context: _Context) -> Any:
@@ -317,6 +326,17 @@ def visible_q(
     if not may_read_content(membership):
         return NOTHING
     assert membership is not None  # noqa: S101 - narrowed by may_read_content
+    # Built once per request and kind: a page asks for the same kind in several queries.
+    # A Q is never changed by the querysets it filters, so one object serves them all.
+    cache = request_cache(membership)
+    key = ("visible_q", model, prefix, probe)
+    if key not in cache:
+        cache[key] = _visible_q(membership, model, prefix, probe=probe)
+    visible: Q = cache[key]
+    return visible
+
+
+def _visible_q(membership: Membership, model: type[Model], prefix: str, *, probe: bool) -> Q:
     parts = _branches(membership, model, prefix, probe=probe)
     if parts.closed:
         return parts.own & parts.assigned
