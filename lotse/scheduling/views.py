@@ -32,6 +32,7 @@ from lotse.consent.reads import audited_read
 from lotse.core.forms import apply_service_errors, error_summary
 from lotse.core.models import StaleEditError
 from lotse.core.paging import Paging
+from lotse.core.queries import head_and_count
 from lotse.people.access import languages_visible_to, persons_visible_to
 from lotse.people.models import HouseholdMember, Person
 from lotse.people.validation import language_name
@@ -869,9 +870,10 @@ def start_daily_work(*, request: HttpRequest, membership: Membership) -> SafeStr
         return None
     today = timezone.localdate()
     appointments = selectors.appointments_today(membership=membership, today=today)
-    tasks_due = selectors.task_list(membership=membership, due_before=today + timedelta(days=7))
-    task_count = tasks_due.count()
-    tasks = list(tasks_due[:START_ITEMS])
+    tasks, task_count = head_and_count(
+        selectors.task_list(membership=membership, due_before=today + timedelta(days=7)),
+        START_ITEMS,
+    )
     # The legal deadlines; follow-ups agreed in talks are on the deadlines page.
     deadlines = selectors.deadline_list(
         membership=membership, within_days=30, today=today, kinds=LEGAL_DEADLINES
