@@ -13,6 +13,7 @@ from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
 from lotse.cases.models import Case
 from lotse.cases.selectors import TimelineItem
+from lotse.consent import policy
 
 from .access import referrals_visible_to
 from .models import FINAL, UNANSWERED, Referral, ReferralEvent, Status
@@ -92,25 +93,33 @@ def _count(condition: Q) -> Count:
 
 
 def case_referrals(*, membership: Membership, case: Case) -> list[Referral]:
-    return list(
-        referrals_visible_to(membership)
-        .filter(case=case)
-        .select_related("subject", "owner_agency", "to_agency", "to_offer")
-        .order_by("-sent_at", "-pk")
-    )
+    """The case's referrals the member may see, newest first. Read once per request: the case
+    page shows them in their panel and their changes on the timeline."""
+    cache = policy.request_cache(membership)
+    key = ("case_referrals", case.pk)
+    if key not in cache:
+        cache[key] = list(
+            referrals_visible_to(membership)
+            .filter(case=case)
+            .select_related("subject", "owner_agency", "to_agency", "to_offer")
+            .order_by("-sent_at", "-pk")
+        )
+    return list(cache[key])
 
 
 def referral_timeline(
     *, membership: Membership, case: Case, limit: int, before: Any
 ) -> tuple[list[TimelineItem], list[Any]]:
-    """Every change of state of the case's referrals the member may see (two queries)."""
+    """Every change of state of the case's referrals the member may see: their events, read
+    by the referrals' ids (no query when the member sees none)."""
     if not membership.can(Capability.READ_CASE_CONTENT):
         return [], []
+    referrals = {r.pk: r for r in case_referrals(membership=membership, case=case)}
+    if not referrals:
+        return [], []
     events = (
-        ReferralEvent.objects.filter(
-            referral__in=referrals_visible_to(membership).filter(case=case).values("pk")
-        )
-        .select_related("referral", "referral__subject", "referral__to_agency", "agency")
+        ReferralEvent.objects.filter(referral_id__in=list(referrals))
+        .select_related("agency")
         .order_by("-at", "-pk")
     )
     if before is not None:
@@ -120,11 +129,11 @@ def referral_timeline(
         TimelineItem(
             e.at,
             "referral",
-            e.referral,
-            [e.referral.subject],
+            referrals[e.referral_id],
+            [referrals[e.referral_id].subject],
             template="referrals/_timeline_item.html",
             detail=e,
         )
         for e in page
     ]
-    return items, list({e.referral_id: e.referral for e in page}.values())
+    return items, list({e.referral_id: referrals[e.referral_id] for e in page}.values())
