@@ -1305,9 +1305,11 @@ class _Counter:
             _("cases closed"),
             [
                 [
+                    # per case (distinct: the scope's joins may repeat a case), not per pair
+                    # of dates — cases opened and closed on the same days are each counted
                     (closed - opened).days
-                    for opened, closed in self._closed(each)
-                    .values_list("opened_on", "closed_on")
+                    for _pk, opened, closed in self._closed(each)
+                    .values_list("pk", "opened_on", "closed_on")
                     .distinct()
                     if closed is not None
                 ]

@@ -287,6 +287,27 @@ def test_a_ratio_and_a_median_follow_the_suppression_of_their_count(
     assert _shown(duration, "median") is None
 
 
+def test_closed_cases_with_the_same_dates_are_each_counted(agencies: Any, emil: User) -> None:
+    """The duration table counts cases, not distinct pairs of dates: six cases opened and
+    closed on the same days are six, as in the table of closures by reason."""
+    lead = member("kira", agencies.kim, Role.CASEWORKER)
+    for _ in range(6):
+        _write(
+            Family(
+                agencies.kim,
+                "barmen",
+                [Sex.FEMALE],
+                opened=START + timedelta(days=5),
+                closed=START + timedelta(days=25),
+                reason=ClosureReason.GOALS_REACHED,
+            ),
+            lead,
+        )
+    figures = _figures(emil)
+    assert _shown(figures.table("case_duration"), "count") == 6
+    assert _shown(figures.table("case_duration"), "median") == 20
+
+
 # --- audit and the boundary -------------------------------------------------------------------
 
 
