@@ -16,8 +16,12 @@ from .models import UNANSWERED, Referral
 
 
 def referral_answer(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
-    referrals = Referral.objects.filter(
-        status__in=sorted(UNANSWERED), answer_due__gte=start, answer_due__lte=end
+    # the sending agency's to chase; the receiving agency sees its own in its inbox
+    referrals = scope.own_work(
+        Referral.objects.filter(
+            status__in=sorted(UNANSWERED), answer_due__gte=start, answer_due__lte=end
+        ),
+        "owner_agency_id",
     )
     for row, item in scope.rows(
         referrals, "subject_id", "pk", "subject_id", "owner_agency_id", "answer_due", "case_id"

@@ -131,6 +131,14 @@ class Scope:
         in one round trip, without a server-side cursor."""
         return rows.iterator(chunk_size=2000) if self.is_system else list(rows)
 
+    def own_work(self, queryset: QuerySet[Any], agency: str) -> QuerySet[Any]:
+        """A deadline that is one agency's work — a follow-up it agreed, its goal, a referral
+        it sent, a decision it must carry out — is listed to that agency's members only (what
+        another agency may read of it is no deadline of theirs)."""
+        if self.membership is None:
+            return queryset
+        return queryset.filter(**{agency: self.membership.agency_id})
+
     def consents(self, queryset: QuerySet[ConsentDeclaration]) -> QuerySet[ConsentDeclaration]:
         """A consent's deadline is its recorder's to watch (it renews it with the family)."""
         if self.membership is not None:
@@ -446,6 +454,7 @@ def goal_target(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
     goals = Goal.objects.filter(
         attainment__isnull=True, target_date__gte=start, target_date__lte=end
     )
+    goals = scope.own_work(goals, "owner_agency_id")
     for row, item in scope.rows(
         goals,
         "subject_id",
@@ -470,7 +479,10 @@ def goal_target(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
 def follow_up(scope: Scope, start: date, end: date) -> Iterator[Deadline]:
     """A follow-up agreed in a talk; a talk with the whole household (one entry per member,
     one group) is one follow-up."""
-    entries = JournalEntry.objects.filter(follow_up_on__gte=start, follow_up_on__lte=end)
+    entries = scope.own_work(
+        JournalEntry.objects.filter(follow_up_on__gte=start, follow_up_on__lte=end),
+        "owner_agency_id",
+    )
     for row, item in scope.rows(
         entries,
         "subject_id",
@@ -500,8 +512,7 @@ def conference_decision(scope: Scope, start: date, end: date) -> Iterator[Deadli
     decisions = ConferenceDecision.objects.filter(
         status=ConferenceDecision.Status.OPEN, due_date__gte=start, due_date__lte=end
     )
-    if scope.membership is not None:
-        decisions = decisions.filter(responsible_agency_id=scope.membership.agency_id)
+    decisions = scope.own_work(decisions, "responsible_agency_id")
     for row, item in scope.rows(
         decisions,
         "subject_id",

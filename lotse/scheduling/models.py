@@ -32,7 +32,7 @@ class DeadlineKind(models.TextChoices):
     SCHOOL_ENTRY = "school_entry", _("Child starts school")
     INTEGRATION_COURSE = "integration_course", _("Right to an integration course ends")
     DOMAIN_TRANSITION = "domain_transition", _("Change of benefit law needs a hand-over")
-    REFERRAL_ANSWER = "referral_answer", _("Referral not answered in time")
+    REFERRAL_ANSWER = "referral_answer", _("Answer to a referral due")
     GOAL_TARGET = "goal_target", _("Goal of the plan due")
     FOLLOW_UP = "follow_up", _("Follow-up of a talk")
     CONFERENCE_DECISION = "conference_decision", _("Decision of a case conference due")

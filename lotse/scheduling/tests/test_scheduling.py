@@ -519,3 +519,40 @@ def test_a_conference_decision_becomes_a_task_of_the_agency_that_carries_it_out(
     assert [r.deadline.kind for r in rows] == [DeadlineKind.CONFERENCE_DECISION]
     # The Jugendamt takes no part: neither the decision nor its deadline reaches it.
     assert selectors.deadline_list(membership=acting(ben), within_days=30, mine=False) == []
+
+
+def test_a_follow_up_is_a_deadline_of_the_agency_that_agreed_it_only(
+    anna: User, ben: User, family: Any
+) -> None:
+    """Another agency that may read the talk (a consent for its category) learns of it on the
+    person's page, but its follow-up is no deadline of that agency's members."""
+    from lotse.cases.models import JournalEntry
+
+    (mother, _child), case = family
+    JournalEntry.objects.create(
+        subject=mother,
+        owner_agency=acting(anna).agency,
+        author=anna,
+        case=case,
+        kind=JournalEntry.Kind.TALK,
+        category=DataCategory.HOUSING,
+        text="Gespräch zur Wohnungssuche",
+        follow_up_on=TODAY + timedelta(days=5),
+    )
+    record_directly(
+        subject=mother,
+        recorded_by=anna,
+        recording_agency=acting(anna).agency,
+        disclosing=[acting(anna).agency],
+        recipients=[acting(ben).agency],
+        categories=[DataCategory.IDENTITY, DataCategory.HOUSING],
+    )
+
+    def follow_ups(user: User) -> list[Any]:
+        rows = selectors.deadline_list(
+            membership=acting(user), within_days=30, today=TODAY, mine=False
+        )
+        return [row for row in rows if row.deadline.kind == DeadlineKind.FOLLOW_UP]
+
+    assert [row.person.pk for row in follow_ups(anna)] == [mother.pk]
+    assert follow_ups(ben) == []
