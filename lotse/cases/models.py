@@ -222,11 +222,25 @@ class CaseAssignment(TimeStampedModel):
         return f"{self.user_id} → {self.case_id} ({self.kind})"
 
 
+#: The journal is the case file: talks, calls, visits and letters serve the coordinated case
+#: management and nothing else. A consent for a referral opens what the referral needs (the
+#: person, the referral itself), a consent for a case conference opens the conference, its
+#: minutes and the plan it discusses — neither opens the notes of the caseworkers' talks, which
+#: are not conference material. A consent for benefits, residence matters or another purpose
+#: opens no journal either.
+JOURNAL_PURPOSES = PURPOSES_COVERING[ConsentPurpose.CASE_MANAGEMENT]
+
+
 class JournalEntry(CompartmentedItem):
-    """A talk, call, home visit, letter or decision about a person (a compartmented item)."""
+    """A talk, call, home visit, letter or decision about a person (a compartmented item),
+    disclosed only under a consent for case management (``JOURNAL_PURPOSES``)."""
 
     compartment = Compartment(
-        subject="subject_id", category=None, entrusted=True, author="author_id"
+        subject="subject_id",
+        category=None,
+        entrusted=True,
+        purposes=JOURNAL_PURPOSES,
+        author="author_id",
     )
 
     class Kind(models.TextChoices):
@@ -301,6 +315,18 @@ DOMAIN_CATEGORY: dict[str, str] = {
 
 #: Plan and assessment serve the case management and the conferences that discuss them; a
 #: consent for benefits, residence matters or a referral opens none of them.
+#:
+#: Why a consent for a case conference opens the plan (goals, measures, assessments, unmet
+#: needs) and not only the minutes: the conference *is* the discussion of the plan — its agenda
+#: is the life domains of the assessment, its decisions are plan items (``case_plan``), and the
+#: consent check before it is held (``services.conference_gaps``) asks every attending agency
+#: for exactly these categories under the conference purpose. The family agrees to this agency
+#: seeing its plan in order to plan with it at the table; an attendee that could not read the
+#: goals it is asked to take on could not take part. The access lasts as long as the family's
+#: consent does (it is time-limited and revocable on the next request), not "for ever", and it
+#: covers only the categories the consent names. What the conference does not discuss — the
+#: case journal, the caseworkers' notes of talks and visits — stays closed to it
+#: (``JOURNAL_PURPOSES``).
 PLAN_PURPOSES = PURPOSES_COVERING[ConsentPurpose.CASE_CONFERENCE]
 
 
