@@ -6,13 +6,16 @@ shows tasks, appointments or deadlines leaves one audit event naming what it sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -198,7 +201,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/task_new.html",
-        {"form": form, "person": person, "case": case, "errors": error_summary(form)},
+        {"form": form, "person": person, "case": case, "summary": error_summary(form)},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -312,7 +315,7 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         membership,
         selectors.task_get(membership=membership, pk=pk),
         reassign_form=form,
-        errors=error_summary(form),
+        summary=error_summary(form),
         status=400,
     )
 
@@ -334,7 +337,7 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("scheduling:task", pk=task.pk)
     return _task_page(
-        request, membership, task, comment_form=form, errors=error_summary(form), status=400
+        request, membership, task, comment_form=form, summary=error_summary(form), status=400
     )
 
 
@@ -407,13 +410,18 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.when()
         staff = list(form.cleaned_data["staff"]) or [actor]
-        conflicts = services.appointment_conflicts(
-            membership=membership,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            subject_id=person.pk,
-            staff_ids=[user.pk for user in staff],
-            participant_ids=[p.pk for p in form.cleaned_data.get("participants") or []],
+        # An end before the start is the service's to name, not a list of overlaps.
+        conflicts = (
+            []
+            if ends_at <= starts_at
+            else services.appointment_conflicts(
+                membership=membership,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                subject_id=person.pk,
+                staff_ids=[user.pk for user in staff],
+                participant_ids=[p.pk for p in form.cleaned_data.get("participants") or []],
+            )
         )
         if not conflicts or request.POST.get("despite_conflicts") == "1":
             try:
@@ -437,7 +445,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as error:
-                apply_service_errors(form, error)
+                _on_form(form, error)
             else:
                 messages.success(request, _("The appointment was saved."))
                 return redirect("scheduling:appointment", pk=appointment.pk)
@@ -449,7 +457,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
             "person": person,
             "case": case,
             "conflicts": conflicts,
-            "errors": error_summary(form),
+            "summary": error_summary(form),
         },
         status=400 if form.is_bound and (form.errors or conflicts) else 200,
     )
@@ -554,129 +562,198 @@ def _require(allowed: bool, item: _Item) -> _Item:
     return item
 
 
+#: The services name an appointment's times as the model does; the forms ask for a day with
+#: "from" and "until".
+_APPOINTMENT_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
+
+
+def _on_form(form: Form, error: ValidationError) -> None:
+    """A service's refusal at the form's own fields (and so in the error summary)."""
+    if hasattr(error, "error_dict"):
+        error = ValidationError(
+            {_APPOINTMENT_FIELDS.get(key, key): items for key, items in error.error_dict.items()}
+        )
+    apply_service_errors(form, error)
+
+
+#: Builds an appointment page's form from what was sent, for the appointment as it is.
+_MakeForm = Callable[[QueryDict, Membership, Appointment], Form]
+#: Saves through the service; returns what to show instead of saving (e.g. overlaps), or None.
+_Save = Callable[[Membership, Appointment, Any], dict[str, Any] | None]
+
+
+def _appointment_step(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_name: str | None,
+    make: _MakeForm,
+    save: _Save,
+    success: str,
+) -> HttpResponse:
+    """One change of an appointment from its page, answered alike for every change.
+
+    Saved: back to the page. Refused by a rule: the page with the input and the message at
+    its field (400). Someone else saved since the page was opened: nothing is written, the
+    page shows the appointment as it is now, with the input kept but based on the current
+    version, so that saving again overwrites knowingly (409). A step whose form is not on
+    the page (``form_name`` None: a button) answers a hand-made post with 404 and a refusal
+    with a message after the redirect."""
+    membership, appointment = _changeable_appointment(request, pk)
+    form = make(request.POST, membership, appointment)
+
+    def again(**extra: Any) -> HttpResponse:
+        shown = {form_name: form} if form_name else {}
+        return _appointment_page(request, membership, appointment, **shown, **extra, status=400)
+
+    if not form.is_valid():
+        if form_name is None:
+            raise Http404
+        return again(summary=error_summary(form))
+    try:
+        held = save(membership, appointment, form)
+    except StaleEditError as stale:
+        _stale(request, stale, "appointment")
+        current = selectors.appointment_get(membership=membership, pk=pk)
+        extra: dict[str, Any] = {}
+        if form_name is not None:
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            rebased = make(data, membership, current)
+            rebased.is_valid()
+            extra[form_name] = rebased
+        return _appointment_page(request, membership, current, **extra, status=409)
+    except ValidationError as error:
+        if form_name is None:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("scheduling:appointment", pk=pk)
+        _on_form(form, error)
+        return again(summary=error_summary(form))
+    if held:
+        return again(**held)
+    messages.success(request, success)
+    return redirect("scheduling:appointment", pk=pk)
+
+
+def _reschedule_form(data: QueryDict, membership: Membership, appointment: Appointment) -> Form:
+    return RescheduleForm(data)
+
+
+def _reschedule(
+    request: HttpRequest, membership: Membership, appointment: Appointment, form: RescheduleForm
+) -> dict[str, Any] | None:
+    starts_at, ends_at = form.when()
+    if request.POST.get("despite_conflicts") != "1" and ends_at > starts_at:
+        conflicts = services.appointment_conflicts(
+            membership=membership,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            subject_id=appointment.subject_id,
+            staff_ids=list(appointment.staff.values_list("pk", flat=True)),
+            participant_ids=[p.pk for p in _participants(membership, appointment)],
+            exclude=appointment.pk,
+        )
+        if conflicts:
+            return {"conflicts": conflicts}
+    services.appointment_reschedule(
+        membership=membership,
+        actor=current_user(request),
+        appointment=appointment,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=form.cleaned_data["place"],
+        video_link=form.cleaned_data["video_link"],
+        expected_version=form.cleaned_data["version"],
+    )
+    return None
+
+
 @require_POST
 def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    membership, appointment = _changeable_appointment(request, pk)
-    form = RescheduleForm(request.POST)
-    if form.is_valid():
-        starts_at, ends_at = form.when()
-        try:
-            services.appointment_reschedule(
-                membership=membership,
-                actor=current_user(request),
-                appointment=appointment,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                video_link=form.cleaned_data["video_link"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEditError as stale:
-            _stale(request, stale, "appointment")
-            return redirect("scheduling:appointment", pk=pk)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The appointment was moved."))
-            return redirect("scheduling:appointment", pk=pk)
-    return _appointment_page(
+    return _appointment_step(
         request,
-        membership,
-        appointment,
-        reschedule_form=form,
-        errors=error_summary(form),
-        status=400,
+        pk,
+        form_name="reschedule_form",
+        make=_reschedule_form,
+        save=partial(_reschedule, request),
+        success=_("The appointment was moved."),
     )
+
+
+def _close_form(data: QueryDict, membership: Membership, appointment: Appointment) -> Form:
+    return CloseForm(data)
 
 
 @require_POST
 def appointment_close(request: HttpRequest, pk: int) -> HttpResponse:
-    membership, appointment = _changeable_appointment(request, pk)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appointment_close(
-                membership=membership,
-                actor=current_user(request),
-                appointment=appointment,
-                status=form.cleaned_data["status"],
-                text=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEditError as stale:
-            _stale(request, stale, "appointment")
-            return redirect("scheduling:appointment", pk=pk)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The appointment was updated."))
-            return redirect("scheduling:appointment", pk=pk)
-    return _appointment_page(
-        request, membership, appointment, close_form=form, errors=error_summary(form), status=400
+    def save(membership: Membership, appointment: Appointment, form: CloseForm) -> None:
+        services.appointment_close(
+            membership=membership,
+            actor=current_user(request),
+            appointment=appointment,
+            status=form.cleaned_data["status"],
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _appointment_step(
+        request,
+        pk,
+        form_name="close_form",
+        make=_close_form,
+        save=save,
+        success=_("The appointment was updated."),
     )
+
+
+def _participants_form(data: QueryDict, membership: Membership, appointment: Appointment) -> Form:
+    return ParticipantsForm(data, family=_family(membership, appointment.subject, appointment.case))
 
 
 @require_POST
 def appointment_participants(request: HttpRequest, pk: int) -> HttpResponse:
-    membership, appointment = _changeable_appointment(request, pk)
-    form = ParticipantsForm(
-        request.POST, family=_family(membership, appointment.subject, appointment.case)
-    )
-    status = 400
-    if form.is_valid():
-        try:
-            services.appointment_participants_set(
-                membership=membership,
-                actor=current_user(request),
-                appointment=appointment,
-                participants=list(form.cleaned_data.get("participants") or []),
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEditError as stale:
-            _stale(request, stale, "appointment")
-            # the page as it is now, with a form on the current version
-            return _appointment_page(
-                request,
-                membership,
-                selectors.appointment_get(membership=membership, pk=pk),
-                status=409,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Who takes part was saved."))
-            return redirect("scheduling:appointment", pk=pk)
-    return _appointment_page(
+    def save(membership: Membership, appointment: Appointment, form: ParticipantsForm) -> None:
+        services.appointment_participants_set(
+            membership=membership,
+            actor=current_user(request),
+            appointment=appointment,
+            participants=list(form.cleaned_data.get("participants") or []),
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _appointment_step(
         request,
-        membership,
-        appointment,
-        participants_form=form,
-        errors=error_summary(form),
-        status=status,
+        pk,
+        form_name="participants_form",
+        make=_participants_form,
+        save=save,
+        success=_("Who takes part was saved."),
     )
+
+
+def _version_form(data: QueryDict, membership: Membership, appointment: Appointment) -> Form:
+    return VersionForm(data)
 
 
 @require_POST
 def appointment_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
-    membership, appointment = _changeable_appointment(request, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    try:
+    def save(membership: Membership, appointment: Appointment, form: VersionForm) -> None:
         services.appointment_interpreter_booked(
             membership=membership,
             actor=current_user(request),
             appointment=appointment,
             expected_version=form.cleaned_data["version"],
         )
-    except StaleEditError as stale:
-        _stale(request, stale, "appointment")
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The interpreter is booked."))
-    return redirect("scheduling:appointment", pk=pk)
+
+    return _appointment_step(
+        request,
+        pk,
+        form_name=None,
+        make=_version_form,
+        save=save,
+        success=_("The interpreter is booked."),
+    )
 
 
 @require_GET

@@ -17,7 +17,7 @@ from lotse.accounts.tests.factories import acting
 from lotse.cases.services import case_open
 from lotse.people.models import Person
 from lotse.scheduling import services
-from lotse.scheduling.models import Appointment
+from lotse.scheduling.models import Appointment, AppointmentStatus
 
 from .families import register_family
 
@@ -66,6 +66,53 @@ def _moved(appointment: Appointment, **values: Any) -> dict[str, Any]:
 # --- errors at the field and in the summary -----------------------------------------------
 
 
+def test_an_end_before_the_start_is_named_at_the_field_and_in_the_summary(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), _case = family
+    url = reverse("scheduling:appointment_new") + f"?person={mother.public_id}"
+    response = client_for(anna).post(
+        url,
+        {
+            "day": DAY.isoformat(),
+            "starts": "11:00",
+            "ends": "10:00",
+            "place": "Rathaus",
+            "purpose": "Gespräch",
+            "category": "case_plan",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Bis: Das Ende muss nach dem Beginn liegen." in _summary(page)
+    assert 'href="#id_ends"' in _summary(page)
+    assert response.context["form"].errors["ends"] == ["Das Ende muss nach dem Beginn liegen."]
+    assert Appointment.objects.count() == 0
+
+
+def test_a_task_without_a_title_is_listed_in_the_summary(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), _case = family
+    url = reverse("scheduling:task_new") + f"?person={mother.public_id}"
+    response = client_for(anna).post(url, {"title": "", "due_on": DAY.isoformat()})
+    assert response.status_code == 400
+    assert 'href="#id_title"' in _summary(response.content.decode())
+
+
+def test_a_move_with_the_end_before_the_start_is_named_in_the_summary(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    response = client_for(anna).post(
+        reverse("scheduling:appointment_reschedule", kwargs={"pk": appointment.pk}),
+        _moved(appointment, starts="12:00", ends="11:00"),
+    )
+    assert response.status_code == 400
+    assert "Bis: Das Ende muss nach dem Beginn liegen." in _summary(response.content.decode())
+
+
 # --- the list -------------------------------------------------------------------------------
 
 
@@ -89,6 +136,117 @@ def test_the_list_shows_weekday_and_short_date(anna: User, family: Any, client_f
 
 
 # --- moving: overlaps and stale versions ----------------------------------------------------
+
+
+def test_moving_onto_another_appointment_warns_before_saving(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    other = _appointment(anna, mother, case)
+    services.appointment_reschedule(
+        membership=acting(anna),
+        actor=anna,
+        appointment=other,
+        starts_at=timezone.make_aware(datetime.combine(DAY, time(15, 0))),
+        ends_at=timezone.make_aware(datetime.combine(DAY, time(16, 0))),
+        place="Rathaus",
+        video_link="",
+        expected_version=other.version,
+    )
+    client = client_for(anna)
+    url = reverse("scheduling:appointment_reschedule", kwargs={"pk": appointment.pk})
+    response = client.post(url, _moved(appointment, starts="15:30", ends="16:30"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="appointment-conflicts"' in page
+    assert 'name="despite_conflicts" value="1"' in page
+    appointment.refresh_from_db()
+    assert timezone.localtime(appointment.starts_at).time() == time(10, 0)
+    # Its own old time is no conflict; with "save anyway" it is moved.
+    forced = client.post(
+        url, _moved(appointment, starts="15:30", ends="16:30", despite_conflicts="1")
+    )
+    assert forced.status_code == 302
+    appointment.refresh_from_db()
+    assert timezone.localtime(appointment.starts_at).time() == time(15, 30)
+    alone = client.post(url, _moved(appointment, starts="10:00", ends="11:00"))
+    assert alone.status_code == 302
+
+
+def test_a_stale_move_keeps_the_input_and_answers_409(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    opened = appointment.version
+    # someone else saves in between
+    appointment.place = "Anderswo"
+    appointment.save_versioned(expected_version=opened, update_fields=["place"])
+    client = client_for(anna)
+    url = reverse("scheduling:appointment_reschedule", kwargs={"pk": appointment.pk})
+    response = client.post(
+        url, _moved(appointment, version=opened, place="Neumarkt 10, Raum 3", starts="14:00")
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "in der Zwischenzeit geändert" in page
+    form = response.context["reschedule_form"]
+    assert form["place"].value() == "Neumarkt 10, Raum 3"
+    assert form["starts"].value() == "14:00"
+    # Re-based on the version now stored: saving again applies it knowingly.
+    assert str(form["version"].value()) == str(opened + 1)
+    appointment.refresh_from_db()
+    assert appointment.place == "Anderswo"
+    again = client.post(url, {**form.data.dict()})
+    assert again.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.place == "Neumarkt 10, Raum 3"
+
+
+def test_a_stale_close_keeps_the_input_and_answers_409(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    opened = appointment.version
+    appointment.save_versioned(expected_version=opened, update_fields=[])
+    response = client_for(anna).post(
+        reverse("scheduling:appointment_close", kwargs={"pk": appointment.pk}),
+        {"version": opened, "status": "cancelled", "text": "Familie ist krank."},
+    )
+    assert response.status_code == 409
+    assert "in der Zwischenzeit geändert" in response.content.decode()
+    assert response.context["close_form"]["text"].value() == "Familie ist krank."
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.PLANNED
+
+
+def test_a_stale_interpreter_booking_answers_409_with_the_page(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case, interpreter_language="ar", interpreter="needed")
+    opened = appointment.version
+    appointment.save_versioned(expected_version=opened, update_fields=[])
+    response = client_for(anna).post(
+        reverse("scheduling:appointment_interpreter", kwargs={"pk": appointment.pk}),
+        {"version": opened},
+    )
+    assert response.status_code == 409
+    assert "in der Zwischenzeit geändert" in response.content.decode()
+
+
+def test_another_agency_still_cannot_move_the_appointment(
+    anna: User, ben: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    response = client_for(ben).post(
+        reverse("scheduling:appointment_reschedule", kwargs={"pk": appointment.pk}),
+        _moved(appointment, despite_conflicts="1"),
+    )
+    assert response.status_code == 404
 
 
 # --- the printed invitation -----------------------------------------------------------------
