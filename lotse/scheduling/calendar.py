@@ -22,8 +22,14 @@ from .models import Appointment, AppointmentStatus, Task
 PRODUCT = "-//Lotse//Daily work//DE"
 
 
-def _link(path: str) -> str:
-    return settings.BASE_URL.rstrip("/") + path
+#: What a calendar is sent as: RFC 5545 text is UTF-8, and some programs guess otherwise.
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _link(base_url: str | None, path: str) -> str:
+    """``path`` on the address the calendar was fetched from (``base_url``), else on
+    LOTSE_BASE_URL (for a calendar made without a request)."""
+    return (base_url or settings.BASE_URL).rstrip("/") + path
 
 
 def _calendar(name: str) -> Calendar:
@@ -35,14 +41,16 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _appointment_event(appointment: Appointment, stamp: datetime) -> Event:
+def _appointment_event(appointment: Appointment, stamp: datetime, base_url: str | None) -> Event:
     event = Event()
     event.add("uid", f"appointment-{appointment.pk}@lotse")
     event.add("dtstamp", stamp)
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
     event.add("summary", _("Appointment – Lotse"))
-    event.add("url", _link(reverse("scheduling:appointment", kwargs={"pk": appointment.pk})))
+    event.add(
+        "url", _link(base_url, reverse("scheduling:appointment", kwargs={"pk": appointment.pk}))
+    )
     event.add("sequence", appointment.version)
     if appointment.status == AppointmentStatus.CANCELLED:
         event.add("status", "CANCELLED")
@@ -51,32 +59,37 @@ def _appointment_event(appointment: Appointment, stamp: datetime) -> Event:
     return event
 
 
-def _task_event(task: Task, stamp: datetime) -> Event:
+def _task_event(task: Task, stamp: datetime, base_url: str | None) -> Event:
     event = Event()
     event.add("uid", f"task-{task.pk}@lotse")
     event.add("dtstamp", stamp)
     event.add("dtstart", task.due_on)
     event.add("dtend", task.due_on + timedelta(days=1))
     event.add("summary", _("Task due – Lotse"))
-    event.add("url", _link(reverse("scheduling:task", kwargs={"pk": task.pk})))
+    event.add("url", _link(base_url, reverse("scheduling:task", kwargs={"pk": task.pk})))
     event.add("transp", "TRANSPARENT")
     return event
 
 
-def feed_ics(*, appointments: Iterable[Appointment], tasks: Iterable[Task]) -> bytes:
+def feed_ics(
+    *,
+    appointments: Iterable[Appointment],
+    tasks: Iterable[Task],
+    base_url: str | None = None,
+) -> bytes:
     stamp = timezone.now()
     calendar = _calendar("Lotse")
     for appointment in appointments:
-        calendar.add_component(_appointment_event(appointment, stamp))
+        calendar.add_component(_appointment_event(appointment, stamp, base_url))
     for task in tasks:
-        calendar.add_component(_task_event(task, stamp))
+        calendar.add_component(_task_event(task, stamp, base_url))
     return bytes(calendar.to_ical())
 
 
-def appointment_ics(appointment: Appointment) -> bytes:
+def appointment_ics(appointment: Appointment, *, base_url: str | None = None) -> bytes:
     calendar = _calendar("Lotse")
     calendar.add("method", "PUBLISH")
-    calendar.add_component(_appointment_event(appointment, timezone.now()))
+    calendar.add_component(_appointment_event(appointment, timezone.now(), base_url))
     return bytes(calendar.to_ical())
 
 
@@ -104,3 +117,4 @@ def written_out(value: datetime, end: datetime, language: str) -> dict[str, str]
         }
     except (ValueError, LookupError):
         return written_out(value, end, "de")
+

@@ -761,7 +761,10 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_with(request, Capability.READ_CASE_CONTENT)
     appointment = selectors.appointment_get(membership=membership, pk=pk)
     _shown(request, membership, AuditAction.APPOINTMENT_VIEWED, appointment, format="ics")
-    response = HttpResponse(calendar.appointment_ics(appointment), content_type="text/calendar")
+    response = HttpResponse(
+        calendar.appointment_ics(appointment, base_url=request.build_absolute_uri("/")),
+        content_type=calendar.CONTENT_TYPE,
+    )
     response["Content-Disposition"] = f'attachment; filename="termin-{appointment.pk}.ics"'
     return response
 
@@ -926,7 +929,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         detail={"appointments": len(appointments), "tasks": len(tasks)},
     )
     response = HttpResponse(
-        calendar.feed_ics(appointments=appointments, tasks=tasks), content_type="text/calendar"
+        calendar.feed_ics(
+            appointments=appointments,
+            tasks=tasks,
+            # the host the calendar program asked (checked against ALLOWED_HOSTS), as the
+            # calendar address itself was built
+            base_url=request.build_absolute_uri("/"),
+        ),
+        content_type=calendar.CONTENT_TYPE,
     )
     response["Cache-Control"] = "private, no-store"
     return response

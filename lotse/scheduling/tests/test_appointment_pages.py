@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,3 +277,27 @@ def test_the_calendar_page_keeps_the_daily_e_mail_out_of_the_title(
     assert page.count('data-testid="reminders-state"') == 1
     main = page.split("<main")[1]
     assert "Tägliche E-Mail" in main
+
+
+@override_settings(ALLOWED_HOSTS=["lotse.example.org", "testserver"])
+def test_the_feed_is_utf8_calendar_with_links_to_the_requests_host(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    token = services.calendar_feed_create(membership=acting(anna), actor=anna)
+    response = client_for(None).get(
+        reverse("scheduling:calendar_feed", kwargs={"token": token}),
+        headers={"host": "lotse.example.org"},
+        secure=True,
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert f"https://lotse.example.org/appointments/{appointment.pk}/" in body.replace("\r\n ", "")
+    assert "127.0.0.1" not in body
+    single = client_for(anna).get(
+        reverse("scheduling:appointment_ics", kwargs={"pk": appointment.pk})
+    )
+    assert single["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "http://testserver/appointments/" in single.content.decode().replace("\r\n ", "")
