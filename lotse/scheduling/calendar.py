@@ -95,6 +95,8 @@ def appointment_ics(appointment: Appointment, *, base_url: str | None = None) ->
 
 #: Languages written right to left among those Lotse prints invitations in.
 RTL_LANGUAGES = frozenset({"ar", "fa", "prs", "ps", "ku", "ckb", "ur", "he"})
+#: Those of them written in Arabic script, which separates with the Arabic comma "،".
+ARABIC_SCRIPT = RTL_LANGUAGES - {"he"}
 #: Babel knows no Dari ("prs") or Kurdish ("ku"); they are written like Persian and Kurmanji.
 BABEL_LOCALE = {"prs": "fa_AF", "ku": "ckb", "kmr": "ku", "ti": "ti", "de": "de_DE"}
 
@@ -118,3 +120,7 @@ def written_out(value: datetime, end: datetime, language: str) -> dict[str, str]
     except (ValueError, LookupError):
         return written_out(value, end, "de")
 
+
+def list_separator(language: str) -> str:
+    """What separates the parts of a list or a date line in ``language``."""
+    return "، " if language in ARABIC_SCRIPT else ", "

@@ -20,9 +20,11 @@ class InvitationText:
     when: str
     where: str
     what: str
-    interpreter: str
+    interpreter: str  # once the interpreter is booked
+    interpreter_sought: str  # needed, not booked yet: nothing promised
     bring: str
-    cannot: str  # "{agency}"
+    cannot: str  # "{agency}", "{phone}": the number of the family's contact there
+    cannot_no_phone: str  # "{agency}": no number recorded, so no "call us"
     together: str  # "{names}": everyone invited, when family members come along
 
 
@@ -35,8 +37,10 @@ TEXTS: dict[str, InvitationText] = {
         where="Wo",
         what="Worum es geht",
         interpreter="Beim Termin wird für Sie gedolmetscht.",
+        interpreter_sought="Wir bemühen uns um eine Dolmetscherin oder einen Dolmetscher.",
         bring="Bitte bringen Sie Ihren Ausweis und diesen Brief mit.",
-        cannot="Wenn Sie nicht kommen können, rufen Sie uns bitte an: {agency}.",
+        cannot="Wenn Sie nicht kommen können, rufen Sie uns bitte an: {agency}, Telefon {phone}.",
+        cannot_no_phone="Wenn Sie nicht kommen können, sagen Sie uns bitte Bescheid: {agency}.",
         together="Eingeladen sind: {names}.",
     ),
     "en": InvitationText(
@@ -47,8 +51,10 @@ TEXTS: dict[str, InvitationText] = {
         where="Where",
         what="What it is about",
         interpreter="An interpreter will be there.",
+        interpreter_sought="We are trying to arrange an interpreter.",
         bring="Please bring your identity document and this letter.",
-        cannot="If you cannot come, please call us: {agency}.",
+        cannot="If you cannot come, please call us: {agency}, phone {phone}.",
+        cannot_no_phone="If you cannot come, please let us know: {agency}.",
         together="Invited: {names}.",
     ),
     "ar": InvitationText(
@@ -59,8 +65,10 @@ TEXTS: dict[str, InvitationText] = {
         where="أين",
         what="موضوع الموعد",
         interpreter="سيكون هناك مترجم أو مترجمة.",
+        interpreter_sought="نسعى إلى توفير مترجم أو مترجمة.",
         bring="يرجى إحضار وثيقة الهوية وهذه الرسالة.",
-        cannot="إذا لم تتمكنوا من الحضور، يرجى الاتصال بنا: {agency}.",
+        cannot="إذا لم تتمكنوا من الحضور، يرجى الاتصال بنا: {agency}، هاتف {phone}.",
+        cannot_no_phone="إذا لم تتمكنوا من الحضور، يرجى إبلاغنا: {agency}.",
         together="المدعوون: {names}.",
     ),
     "fa": InvitationText(
@@ -71,8 +79,10 @@ TEXTS: dict[str, InvitationText] = {
         where="کجا",
         what="موضوع",
         interpreter="یک مترجم حضور خواهد داشت.",
+        interpreter_sought="ما در تلاش هستیم برای شما مترجم فراهم کنیم.",
         bring="لطفاً کارت شناسایی خود و این نامه را همراه بیاورید.",
-        cannot="اگر نمی‌توانید بیایید، لطفاً با ما تماس بگیرید: {agency}.",
+        cannot="اگر نمی‌توانید بیایید، لطفاً با ما تماس بگیرید: {agency}، تلفن {phone}.",
+        cannot_no_phone="اگر نمی‌توانید بیایید، لطفاً به ما اطلاع دهید: {agency}.",
         together="دعوت‌شدگان: {names}.",
     ),
     "uk": InvitationText(
@@ -83,8 +93,10 @@ TEXTS: dict[str, InvitationText] = {
         where="Де",
         what="Тема зустрічі",
         interpreter="Буде присутній перекладач або перекладачка.",
+        interpreter_sought="Ми намагаємося знайти перекладача або перекладачку.",
         bring="Будь ласка, візьміть із собою посвідчення особи та цей лист.",
-        cannot="Якщо ви не можете прийти, будь ласка, зателефонуйте нам: {agency}.",
+        cannot="Якщо не можете прийти, будь ласка, зателефонуйте нам: {agency}, телефон {phone}.",
+        cannot_no_phone="Якщо не можете прийти, будь ласка, повідомте нам: {agency}.",
         together="Запрошені: {names}.",
     ),
     "ru": InvitationText(
@@ -95,8 +107,10 @@ TEXTS: dict[str, InvitationText] = {
         where="Где",
         what="Тема встречи",
         interpreter="Будет присутствовать переводчик.",
+        interpreter_sought="Мы стараемся найти переводчика.",
         bring="Пожалуйста, возьмите с собой удостоверение личности и это письмо.",
-        cannot="Если вы не можете прийти, пожалуйста, позвоните нам: {agency}.",
+        cannot="Если вы не можете прийти, пожалуйста, позвоните нам: {agency}, телефон {phone}.",
+        cannot_no_phone="Если вы не можете прийти, пожалуйста, сообщите нам: {agency}.",
         together="Приглашены: {names}.",
     ),
     "tr": InvitationText(
@@ -107,8 +121,10 @@ TEXTS: dict[str, InvitationText] = {
         where="Nerede",
         what="Konu",
         interpreter="Bir tercüman hazır bulunacak.",
+        interpreter_sought="Bir tercüman bulmaya çalışıyoruz.",
         bring="Lütfen kimlik belgenizi ve bu mektubu yanınızda getirin.",
-        cannot="Gelemezseniz lütfen bizi arayın: {agency}.",
+        cannot="Gelemezseniz lütfen bizi arayın: {agency}, telefon {phone}.",
+        cannot_no_phone="Gelemezseniz lütfen bize haber verin: {agency}.",
         together="Davet edilenler: {names}.",
     ),
 }

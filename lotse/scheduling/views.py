@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.cases.access import cases_visible_to
 from lotse.cases.models import Case, CaseParticipant
+from lotse.cases.selectors import contacts_of
 from lotse.consent.reads import audited_read
 from lotse.core.forms import apply_service_errors, error_summary
 from lotse.core.models import StaleEditError
@@ -58,6 +60,7 @@ from .models import (
     AppointmentStatus,
     CalendarFeed,
     DeadlineKind,
+    InterpreterState,
     ReminderSubscription,
     Task,
     feed_token_hash,
@@ -791,9 +794,10 @@ def appointment_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         language=language,
     )
     names = [person.full_name for person in participants]
-    versions = [_invitation_text(appointment, "de", names)]
+    contact = _invitation_contact(appointment)
+    versions = [_invitation_text(appointment, "de", names, contact)]
     if language and language != "de":
-        versions.append(_invitation_text(appointment, language, names))
+        versions.append(_invitation_text(appointment, language, names, contact))
     return render(
         request,
         "scheduling/invitation.html",
@@ -801,20 +805,81 @@ def appointment_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invitation_text(appointment: Appointment, language: str, names: list[str]) -> dict[str, Any]:
+def _invitation_contact(appointment: Appointment) -> tuple[str, str]:
+    """Whom the family calls, and the number: the owning agency's contact person in the
+    family's case (as the plan PDF names them), else a colleague taking part, else whoever
+    planned it — the first of them with a work phone at that agency; ("", "") for none."""
+    agency_id = appointment.owner_agency_id
+    candidates: list[User] = []
+    if appointment.case is not None:
+        for row in contacts_of([appointment.case])[appointment.case.pk]:
+            if row.participant.agency_id == agency_id and row.participant.contact is not None:
+                if row.phone:
+                    return row.name, row.phone
+                candidates.append(row.participant.contact)
+    candidates += [*appointment.staff.order_by("last_name", "first_name"), appointment.created_by]
+    phones = dict(
+        Membership.objects.filter(
+            user__in=[user.pk for user in candidates], agency_id=agency_id, is_active=True
+        )
+        .exclude(phone="")
+        .values_list("user_id", "phone")
+    )
+    for user in candidates:
+        if phones.get(user.pk):
+            return str(user), phones[user.pk]
+    return "", ""
+
+
+def _isolated(text: str) -> SafeString:
+    """Names, places and agencies keep their own direction inside a right-to-left letter."""
+    return format_html("<bdi>{}</bdi>", text)
+
+
+def _invitation_text(
+    appointment: Appointment, language: str, names: list[str], contact: tuple[str, str]
+) -> dict[str, Any]:
     """The invitation's sentences in ``language`` (German where Lotse has none for it) and
     the date and time as that language writes them; with family members taking part, the
-    names of those the reader may see."""
+    names of those the reader may see. Whom to call is named with the number when one is
+    recorded; without one the letter asks to be told, not to call."""
     texts = texts_for(language)
+    who, phone = contact
+    agency = _isolated(", ".join(part for part in (appointment.owner_agency.name, who) if part))
+    if phone:
+        cannot = format_html(
+            conditional_escape(texts.cannot),
+            agency=agency,
+            phone=format_html('<bdi dir="ltr">{}</bdi>', phone),
+        )
+    else:
+        cannot = format_html(conditional_escape(texts.cannot_no_phone), agency=agency)
+    separator = calendar.list_separator(language)
+    interpreter = ""
+    if appointment.interpreter == InterpreterState.BOOKED:
+        interpreter = texts.interpreter
+    elif appointment.interpreter == InterpreterState.NEEDED:
+        interpreter = texts.interpreter_sought
     return {
         "language": language,
         "name": language_name(language),
         "rtl": language in calendar.RTL_LANGUAGES,
         "texts": texts,
-        "dear": texts.dear.format(name=appointment.subject.full_name),
-        "cannot": texts.cannot.format(agency=appointment.owner_agency.name),
-        "together": texts.together.format(names=", ".join(names)) if len(names) > 1 else "",
+        "dear": format_html(
+            conditional_escape(texts.dear), name=_isolated(appointment.subject.full_name)
+        ),
+        "cannot": cannot,
+        "together": format_html(
+            conditional_escape(texts.together),
+            names=format_html_join(separator, "<bdi>{}</bdi>", ((name,) for name in names)),
+        )
+        if len(names) > 1
+        else "",
         "when": calendar.written_out(appointment.starts_at, appointment.ends_at, language),
+        "separator": separator,
+        "interpreter": interpreter,
+        "place": _isolated(appointment.place or appointment.video_link),
+        "purpose": _isolated(appointment.purpose),
     }
 
 

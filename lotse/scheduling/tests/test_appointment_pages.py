@@ -13,11 +13,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from lotse.accounts.models import User
+from lotse.accounts.models import Membership, User
 from lotse.accounts.tests.factories import acting
 from lotse.cases.services import case_open
 from lotse.people.models import Person
 from lotse.scheduling import services
+from lotse.scheduling.invitation import TEXTS
 from lotse.scheduling.models import Appointment, AppointmentStatus
 
 from .families import register_family
@@ -262,6 +263,82 @@ def _invitation(client: Any, appointment: Appointment, language: str = "") -> st
 
 def _article(page: str, language: str) -> str:
     return page.split(f'data-testid="invitation-{language}"')[1].split("</article>")[0]
+
+
+def test_the_invitation_gives_the_contacts_phone_in_every_language(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    Membership.objects.filter(user=anna).update(phone="0202 563-1234")
+    client = client_for(anna)
+    for language in ("ar", "fa", "uk", "ru", "tr", "en"):
+        appointment = _appointment(
+            anna, mother, case, interpreter_language=language, interpreter="needed"
+        )
+        page = _invitation(client, appointment, language)
+        for shown in ("de", language):
+            assert "0202 563-1234" in _article(page, shown), (language, shown)
+
+
+def test_without_a_phone_the_invitation_does_not_ask_to_call(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    appointment = _appointment(anna, mother, case)
+    page = _invitation(client_for(anna), appointment)
+    assert "rufen Sie uns" not in page
+    assert "KIM Integration" in _article(page, "de")
+
+
+def test_the_phone_of_a_colleague_taking_part_serves_without_a_case(
+    anna: User, gero: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), _case = family
+    Membership.objects.filter(user=gero).update(phone="0202 563-9999")
+    appointment = _appointment(anna, mother, None, staff=[gero])
+    assert "0202 563-9999" in _article(_invitation(client_for(anna), appointment), "de")
+
+
+def test_the_invitation_promises_interpreting_only_once_booked(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, _child), case = family
+    client = client_for(anna)
+    appointment = _appointment(anna, mother, case, interpreter_language="ar", interpreter="needed")
+    page = _invitation(client, appointment, "ar")
+    assert TEXTS["de"].interpreter not in page
+    assert TEXTS["ar"].interpreter not in page
+    assert "Wir bemühen uns um eine Dolmetscherin oder einen Dolmetscher." in page
+    services.appointment_interpreter_booked(
+        membership=acting(anna), actor=anna, appointment=appointment, expected_version=1
+    )
+    booked = _invitation(client, appointment, "ar")
+    assert TEXTS["de"].interpreter in booked
+    assert TEXTS["ar"].interpreter in booked
+    assert "Wir bemühen uns" not in booked
+
+
+def test_the_arabic_invitation_isolates_latin_names_and_uses_the_arabic_comma(
+    anna: User, family: Any, client_for: Any
+) -> None:
+    (mother, child), case = family
+    appointment = _appointment(
+        anna,
+        mother,
+        case,
+        interpreter_language="ar",
+        interpreter="booked",
+        participants=[child],
+    )
+    arabic = _article(_invitation(client_for(anna), appointment, "ar"), "ar")
+    assert "<bdi>Samira Haddad</bdi>" in arabic
+    assert "<bdi>Yusuf Haddad</bdi>" in arabic
+    assert "<bdi>KIM Integration" in arabic
+    assert "<bdi>Rathaus Barmen, Raum 12</bdi>" in arabic
+    when = arabic.split('data-testid="invitation-when-ar">')[1].split("</dd>")[0]
+    assert "،" in when
+    assert ", " not in when
+    assert "<bdi>Samira Haddad</bdi>، <bdi>Yusuf Haddad</bdi>" in arabic
 
 
 # --- the calendar page and feed -------------------------------------------------------------
