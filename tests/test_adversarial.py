@@ -160,7 +160,7 @@ def test_a_consent_naming_another_agency_as_discloser_stays_pending_until_it_con
             "disclosing_agencies": ["ja"],
             "categories": ["identity", "youth_welfare"],
             "includes_entrusted": True,
-            "purpose": "referral",
+            "purpose": "case_management",
             "status": "given",
             "no_scan_reason": "signed on paper",
         },
