@@ -803,7 +803,7 @@ def test_a_scan_is_needed_or_a_reason_before_a_consent_counts_as_given(anna, age
     }
     url = reverse("consent:record", args=[person.public_id])
     refused = client.post(url, form)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert 'href="#id_no_scan_reason"' in refused.content.decode()
     assert not ConsentDeclaration.objects.exists()
     scan = SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed", content_type="application/pdf")

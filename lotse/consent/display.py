@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .categories import DataCategory
+from .models import ConsentPurpose
 
 #: 31.12.9999 is how administrative systems write "no end date": it arrives through the API
 #: (``valid_until`` takes any date there) and from imported registers. Any end in that last
@@ -57,6 +58,19 @@ def renewal_url(*, public_id: str, consent_id: int) -> str:
 
 def renewal_query(*, consent_id: int) -> str:
     return urlencode({"renew": consent_id})
+
+
+def gap_url(*, public_id: str, agency_id: int, category: str, purpose: str) -> str:
+    """The new consent for the person, filled in for what a consent gap misses: the agency
+    as recipient, the information, the purpose (unknown values are left out here and by the
+    form). Only a starting point: the family decides, the consent services check."""
+    query: dict[str, str | int] = {"recipient_agencies": agency_id}
+    if category in DataCategory.values:
+        query["categories"] = category
+    if purpose in ConsentPurpose.values:
+        query["purpose"] = purpose
+    url = reverse("consent:record", kwargs={"public_id": public_id})
+    return f"{url}?{urlencode(query)}"
 
 
 def category_labels(codes: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ form, each naming its field. :data:`CATEGORY_HELP` explains each category beside
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,9 @@ from . import firewall
 from .categories import DataCategory
 from .form import FORM_VERSION, LANGUAGES, TEXTS
 from .models import BreakGlass, ConsentDeclaration, ConsentPurpose, default_valid_until
+
+#: A person's Lotse ID (``people.models.new_person_id``).
+PERSON_ID = re.compile(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 # What belongs to each category, in plain words: shown beside every category choice.
 CATEGORY_HELP: dict[str, Promise] = {
@@ -206,6 +210,40 @@ class ConsentForm(KernForm):
         if not household_members:
             del self.fields["also_for"]
 
+    def prefill(self, query: Any) -> None:
+        """Fill in who receives, which information and what for from an address (a consent
+        gap links here). Only what the form itself would offer is taken — an agency it lists
+        as recipient, a known category, a known purpose; anything else is left out. It fills
+        in an unbound form and nothing more: what is recorded is decided on sending, by the
+        form and the consent services."""
+        if self.is_bound or not hasattr(query, "getlist"):
+            return
+        recipients = self.fields["recipient_agencies"]
+        assert isinstance(recipients, forms.ModelMultipleChoiceField)  # noqa: S101
+        # Ids a BIGINT can hold (18 digits) or none: a longer number is no agency, not a 500.
+        wanted = [
+            int(value)
+            for value in query.getlist("recipient_agencies")[:50]
+            if value.isdigit() and len(value) <= 18
+        ]
+        queryset = recipients.queryset
+        assert queryset is not None  # noqa: S101 - set in __init__
+        offered = set(queryset.filter(pk__in=wanted).values_list("pk", flat=True))
+        filled: dict[str, Any] = {
+            "recipient_agencies": list(dict.fromkeys(pk for pk in wanted if pk in offered)),
+            "categories": list(
+                dict.fromkeys(
+                    value
+                    for value in query.getlist("categories")[:50]
+                    if value in DataCategory.values
+                )
+            ),
+        }
+        purpose = query.get("purpose", "")
+        if purpose in ConsentPurpose.values:
+            filled["purpose"] = purpose
+        self.initial = {**self.initial, **{key: value for key, value in filled.items() if value}}
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if (
@@ -369,6 +407,26 @@ class BreakGlassForm(KernForm):
         ),
         error_messages={"required": _("Explain the emergency.")},
     )
+
+
+class BreakGlassStartForm(KernForm):
+    """The Lotse ID of the person an emergency access is for: typed, since the person need
+    not be visible (nor found by the search) before the access is open."""
+
+    public_id = forms.CharField(
+        label=_("Lotse ID of the person"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("As on the family's papers or the case file, for example P-7K3M-9QX2."),
+        error_messages={"required": _("Enter the person's Lotse ID.")},
+    )
+
+    def clean_public_id(self) -> str:
+        # "p-7k3m-9qx2 " is fine: the ID in capitals, without spaces.
+        value = str(self.cleaned_data["public_id"]).strip().upper()
+        if not PERSON_ID.fullmatch(value):
+            raise forms.ValidationError(_("A Lotse ID reads like P-7K3M-9QX2."))
+        return value
 
 
 class BreakGlassReviewForm(KernForm):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("p/<str:public_id>/new/form/", views.print_draft, name="print_draft"),
     path("p/<str:public_id>/emergency/", views.break_glass, name="break_glass"),
     path("emergency/", views.break_glass_review, name="break_glass_review"),
+    path("emergency/open/", views.break_glass_start, name="break_glass_start"),
     path("emergency/<id:pk>/", views.break_glass_detail, name="break_glass_detail"),
     path("legal-bases/", views.legal_bases, name="legal_bases"),
     path("legal-bases/new/", views.legal_basis_create, name="legal_basis_create"),

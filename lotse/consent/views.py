@@ -38,6 +38,7 @@ from .forms import (
     CATEGORY_HELP,
     BreakGlassForm,
     BreakGlassReviewForm,
+    BreakGlassStartForm,
     ConsentFilterForm,
     ConsentForm,
     GiveForm,
@@ -143,7 +144,10 @@ def _record_page(
     form: ConsentForm,
     companions: dict[str, Any],
     chosen: Any,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
+    """The form page: 200 to fill in, 400 when what was sent is wrong or refused."""
     # The page names the person (and household members to choose): a read of identity.
     _viewed(
         request,
@@ -166,6 +170,7 @@ def _record_page(
             "dpo": dpo_contact(),
             "print_languages": [(code, TEXTS[code].name) for code in LANGUAGES],
         },
+        status=status,
     )
 
 
@@ -188,6 +193,9 @@ def _consent_form(
         household_members=choices,
         **extra,
     )
+    if not bound and "renew" not in request.GET:
+        # From a consent gap: who receives, which information, what for (never more).
+        form.prefill(request.GET)
     return form, companions
 
 
@@ -240,7 +248,8 @@ def record_consent(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("consent:detail", pk=declarations[0].pk)
     # htmx asks again when recipients are ticked: the firewall note follows the choice.
     chosen = request.POST if request.method == "POST" else request.GET
-    return _record_page(request, membership, person, form, companions, chosen)
+    status = 400 if request.method == "POST" else 200
+    return _record_page(request, membership, person, form, companions, chosen, status=status)
 
 
 def _member_errors(form: ConsentForm, error: ValidationError, persons: list[Any]) -> None:
@@ -275,7 +284,7 @@ def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
     for name in ("no_scan_reason", "signed_form", "status"):
         form.errors.pop(name, None)
     if form.errors:
-        return _record_page(request, membership, person, form, companions, request.POST)
+        return _record_page(request, membership, person, form, companions, request.POST, status=400)
     try:
         draft = services.consent_draft(
             subject=person,
@@ -285,7 +294,7 @@ def print_draft(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     except ValidationError as error:
         apply_service_errors(form, error)
-        return _record_page(request, membership, person, form, companions, request.POST)
+        return _record_page(request, membership, person, form, companions, request.POST, status=400)
     from .pdf import consent_form_pdf  # WeasyPrint loads only when a form is printed
 
     pdf = consent_form_pdf(draft.declaration, language, draft=(draft.recipients, draft.disclosing))
@@ -798,6 +807,23 @@ def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- emergency access ----------------------------------------------------------------------------
+
+
+@require_GET
+def break_glass_start(request: HttpRequest) -> HttpResponse:
+    """Where emergency access starts (the start page's card): the team lead types the Lotse
+    ID and goes on to that person's emergency page, which explains, asks for the reason and
+    audits. Nothing is looked up here, so the answer is the same for every ID."""
+    membership_with(request, Capability.BREAK_GLASS)
+    form = BreakGlassStartForm(request.GET if "public_id" in request.GET else None)
+    if form.is_valid():
+        return redirect("consent:break_glass", public_id=form.cleaned_data["public_id"])
+    return render(
+        request,
+        "consent/break_glass_start.html",
+        {"form": form, "summary": error_summary(form)},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -144,6 +144,16 @@ PAGES: dict[str, Row] = {
     "consent:break_glass": page(
         "consent:break_glass", expect=expect(roles=("team_lead",)), kwargs=_person
     ),
+    # Where it starts: the Lotse ID is typed; nothing is looked up before the next page.
+    "consent:break_glass_start": page(
+        "consent:break_glass_start", expect=expect(roles=("team_lead",))
+    ),
+    "consent:break_glass_start ID": page(
+        "consent:break_glass_start",
+        expect=expect(ok=302, roles=("team_lead",)),
+        query=lambda world: f"public_id={world.person.public_id}",
+        note="sent on to the person's emergency page, whoever's the ID is",
+    ),
     "consent:break_glass_review": page("consent:break_glass_review", expect=expect(roles=DPO)),
     # One access with every read under it: the DPO's, whoever's person it opened.
     "consent:break_glass_detail": page(

@@ -178,7 +178,7 @@ def test_consent_opens_the_entrusted_note_and_withdrawal_closes_it_on_the_next_r
         reverse("consent:record", kwargs={"public_id": dora_person.public_id}),
         _consent_form([agencies.abh], [DataCategory.IDENTITY, DataCategory.HEALTH]),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     error = page.split('data-testid="categories-error"')[1].split("</div>")[0]
     assert "§ 88 Abs. 2 AufenthG" in error
@@ -195,7 +195,7 @@ def test_every_wrong_field_is_named_in_the_error_summary(anna, client_for):
         reverse("consent:record", kwargs={"public_id": person.public_id}),
         {"status": "given", "given_by": "subject", "valid_from": "", "valid_until": ""},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     summary = response.content.decode().split('id="error-summary"')[1].split("</ul>")[0]
     for anchor, label in [
         ("id_recipient_agencies", "Who may receive the information?"),
@@ -262,7 +262,7 @@ def test_signed_form_must_be_a_pdf_jpeg_or_png(anna, agencies, client_for, setti
     response = client.post(
         url, {**_consent_form([agencies.jobcenter], ["work"]), "signed_form": wrong}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Upload the signed form as PDF, JPEG or PNG." in response.content.decode()
     assert not ConsentDeclaration.objects.exists()
 
@@ -694,7 +694,7 @@ def test_a_household_member_error_names_the_member_and_saves_nothing(anna, agenc
         url,
         _consent_form([agencies.jobcenter], [DataCategory.IDENTITY], also_for=[child.public_id]),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "For Samir Aziz: Name the parent or guardian." in response.content.decode()
     assert not ConsentDeclaration.objects.exists()
 
@@ -748,7 +748,7 @@ def test_the_printable_form_is_available_before_saving(anna, agencies, client_fo
         reverse("consent:print_draft", kwargs={"public_id": person.public_id}),
         {"print_language": "ar"},
     )
-    assert wrong.status_code == 200
+    assert wrong.status_code == 400
     assert 'href="#id_recipient_agencies"' in wrong.content.decode()
 
 
