@@ -126,7 +126,12 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
     StartPageSection(
         Capability.RECORD_CONSENT,
         _("Record consent"),
-        _("Document what a family agreed to share, with whom, for what and until when."),
+        # A consent is always a person's: it is recorded from the person's page.
+        _(
+            "Find the person, then document what the family agreed to share, with whom, for "
+            "what and until when."
+        ),
+        "people:search",
     ),
     StartPageSection(
         Capability.READ_CASE_CONTENT,
@@ -144,6 +149,7 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
         Capability.BREAK_GLASS,
         _("Emergency access"),
         _("In an emergency, open one family's data with a written reason for 24 hours."),
+        "consent:break_glass_start",
     ),
     StartPageSection(
         Capability.VIEW_AGGREGATES,
@@ -202,7 +208,8 @@ START_PAGE_SECTIONS: tuple[StartPageSection, ...] = (
     StartPageSection(
         Capability.MANAGE_AGENCY_USERS,
         _("Users"),
-        _("Create accounts, assign roles and deactivate leavers."),
+        _("Who works for your agency in Lotse, in which role, and whose account is closed."),
+        "accounts:agency_users",
     ),
     StartPageSection(
         Capability.ADMINISTER_SYSTEM,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("users/", views.agency_users, name="agency_users"),
     path("switch-agency/", views.switch_membership, name="switch_membership"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/set-up/", views.two_factor_enrol, name="two_factor_enrol"),

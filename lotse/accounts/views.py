@@ -25,12 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.util import random_hex
 
-from .access import current_user
+from .access import current_user, membership_with
 from .forms import EnrolmentForm, LoginForm, SecondFactorForm
 from .middleware import SESSION_KEY
 from .models import Membership, User
 from .passkeys import passkey_script_config
-from .roles import START_PAGE_SECTIONS
+from .roles import START_PAGE_SECTIONS, Capability
 from .services import (
     membership_switch,
     recovery_codes_regenerate,
@@ -302,6 +302,35 @@ def start(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/start.html",
         {"sections": sections, "memberships": memberships, "panels": panels},
+    )
+
+
+@require_GET
+def agency_users(request: HttpRequest) -> HttpResponse:
+    """The users of the member's agency: name, login, role, team and whether the account is
+    open — for the agency's administrator, never another agency's. Accounts are created,
+    given roles and closed in the system administration; its administrators are sent on."""
+    membership = membership_with(request, Capability.MANAGE_AGENCY_USERS)
+    members = (
+        Membership.objects.filter(agency=membership.agency)
+        .select_related("user", "team")
+        .order_by("user__last_name", "user__first_name", "user__username", "role")
+    )
+    rows = [
+        {
+            "name": m.user.get_full_name() or m.user.get_username(),
+            "login": m.user.get_username(),
+            "role": m.get_role_display(),
+            "team": m.team.name if m.team else "",
+            "active": m.is_active and m.user.is_active,
+        }
+        for m in members
+    ]
+    administers = request.user.is_staff and membership.can(Capability.ADMINISTER_SYSTEM)
+    return render(
+        request,
+        "accounts/agency_users.html",
+        {"agency": membership.agency, "rows": rows, "administers": administers},
     )
 
 

@@ -102,6 +102,11 @@ PAGES: dict[str, Row] = {
         expect=expect(roles=ROLES, anonymous=200),
         note="the package's script texts, needed before the login is complete",
     ),
+    "accounts:agency_users": page(
+        "accounts:agency_users",
+        expect=expect(roles=("agency_admin", "system_admin")),
+        note="the users of the own agency only; accounts are changed in the admin",
+    ),
     "accounts:switch_membership": page(
         "accounts:switch_membership",
         method="POST",
