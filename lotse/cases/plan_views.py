@@ -170,6 +170,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
     membership, case = _case_for_writing(request, pk)
     members = _visible_members(membership, case.household_id)
+    record_urls: list[tuple[str, str]] = []
     form = GoalForm(
         request.POST or None,
         initial={"responsible_agency": membership.agency.code},
@@ -191,6 +192,7 @@ def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+            record_urls = getattr(error, "record_urls", [])
         else:
             messages.success(request, _("The goal has been added to the plan."))
             return redirect("case:detail", pk=case.pk)
@@ -207,6 +209,7 @@ def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Add goal"),
         form=form,
         section="goal_form",
+        record_urls=record_urls,
     )
 
 
@@ -278,6 +281,7 @@ def measure_new(request: HttpRequest, pk: int, group: uuid.UUID) -> HttpResponse
     membership, case = _case_for_writing(request, pk)
     goals: list[Goal] = _own_rows(Goal, case, membership, group)
     members = _visible_members(membership, case.household_id)
+    record_urls: list[tuple[str, str]] = []
     form = MeasureForm(
         request.POST or None,
         initial={"responsible_agency": goals[0].responsible_agency.code},
@@ -298,6 +302,7 @@ def measure_new(request: HttpRequest, pk: int, group: uuid.UUID) -> HttpResponse
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+            record_urls = getattr(error, "record_urls", [])
         else:
             messages.success(request, _("The measure has been added."))
             return redirect("case:detail", pk=case.pk)
@@ -312,6 +317,7 @@ def measure_new(request: HttpRequest, pk: int, group: uuid.UUID) -> HttpResponse
         form=form,
         section="measure_form",
         goal=goals[0],
+        record_urls=record_urls,
     )
 
 

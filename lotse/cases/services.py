@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,7 @@ from lotse.core.text import LONG_TEXT_MAX, clean_text
 from lotse.people.access import households_visible_to, require_visible_person
 from lotse.people.models import Household, HouseholdMember, Person
 from lotse.people.validation import language_codes
+from lotse.scheduling.models import DEFAULT_RULES, DeadlineKind, DeadlineRule, Task, TaskStatus
 
 from . import access
 from .models import (
@@ -771,6 +774,54 @@ def assessment_record(
     return assessment
 
 
+class PlanOwnerNotCovered(ValidationError):
+    """Refused: the agency chosen to own a goal or measure may not see it. ``record_urls``
+    names, for each person not covered, where to record the missing consent."""
+
+    def __init__(self, message: str, *, field: str, record_urls: list[tuple[str, str]]) -> None:
+        super().__init__({field: message})
+        self.record_urls = record_urls
+
+
+def _owner_may_see_plan(
+    membership: Membership, agency: Agency, persons: Sequence[Person], *, field: str
+) -> None:
+    """The access core decides whether ``agency`` may see the plan items the member's agency
+    writes about ``persons``: a goal owned by an agency that cannot read it for any of them
+    helps no one.
+
+    Plan items open under a consent whose purpose covers the case conference (that is, case
+    management or the conference: ``PLAN_PURPOSES``) or under a legal basis — the use passed
+    to ``policy.flow_gaps`` is the conference for that reason."""
+    gaps = policy.flow_gaps(
+        disclosing=membership.agency,
+        recipient=agency,
+        subject_ids=[p.pk for p in persons],
+        categories=[DataCategory.CASE_PLAN],
+        use=ConsentPurpose.CASE_CONFERENCE,
+    )
+    missing = {gap.subject_id for gap in gaps}
+    if len(missing) < len({p.pk for p in persons}):
+        # A goal for several persons is seen per person: the owner sees it for those its
+        # basis covers (the other rows stay the writer's). Refused only when it sees none.
+        return
+    uncovered = [p for p in persons if p.pk in missing]
+    names = ", ".join(p.full_name for p in uncovered)
+    if any(gap.reason == "firewall" for gap in gaps):
+        message = _(
+            "%(agency)s may not see this family's goals and measures: %(rule)s Choose another "
+            "agency."
+        ) % {"agency": agency.name, "rule": gaps[0].explanation}
+        raise PlanOwnerNotCovered(message, field=field, record_urls=[])
+    message = _(
+        "%(agency)s may not see this family's goals: there is no consent for "
+        "‘%(category)s’ (and no legal basis) for %(persons)s. Record the consent first or "
+        "choose another agency."
+    ) % {"agency": agency.name, "category": DataCategory.CASE_PLAN.label, "persons": names}
+    urls = [(p.full_name, reverse("consent:record", args=[p.public_id])) for p in uncovered]
+    raise PlanOwnerNotCovered(message, field=field, record_urls=urls)
+
+
 @transaction.atomic
 def goal_create(
     *,
@@ -793,6 +844,8 @@ def goal_create(
     if not text:
         raise ValidationError({"text": _("Say what the goal is.")})
     agency = _participating_agency(case, responsible_agency, field="responsible_agency")
+    _not_in_past(target_date, field="target_date")
+    _owner_may_see_plan(membership, agency, persons, field="responsible_agency")
     group = uuid.uuid4()
     goals = [
         Goal.objects.create(
@@ -863,6 +916,8 @@ def goal_update(
         raise ValidationError({"text": _("Say what the goal is.")})
     if attainment is not None and attainment not in Goal.Attainment.values:
         raise ValidationError({"attainment": _("Choose a value from −2 to +2.")})
+    if target_date != goals[0].target_date:
+        _not_in_past(target_date, field="target_date")
     _save_group(
         goals,
         expected_version=expected_version,
@@ -891,6 +946,9 @@ def measure_create(
     if not text:
         raise ValidationError({"text": _("Say what is to be done.")})
     agency = _participating_agency(case, responsible_agency, field="responsible_agency")
+    _not_in_past(due_date, field="due_date")
+    persons = list(Person.objects.filter(pk__in=[goal.subject_id for goal in goals]))
+    _owner_may_see_plan(membership, agency, persons, field="responsible_agency")
     group = uuid.uuid4()
     measures = [
         Measure.objects.create(
@@ -927,6 +985,8 @@ def measure_update(
     measures: list[Measure] = _own_group(Measure, case=case, group=group, membership=membership)
     if status not in Measure.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
+    if due_date != measures[0].due_date:
+        _not_in_past(due_date, field="due_date")
     _save_group(
         measures, expected_version=expected_version, values={"status": status, "due_date": due_date}
     )
@@ -1089,6 +1149,12 @@ def conference_hold(
     return conference
 
 
+def _not_in_past(value: date | None, *, field: str) -> None:
+    """New or changed due and target dates lie today or later (an old date stays editable)."""
+    if value is not None and value < timezone.localdate():
+        raise ValidationError({field: _("This date has passed: choose today or a later day.")})
+
+
 def _require_held(conference: CaseConference) -> None:
     if conference.status != CaseConference.Status.HELD:
         raise ValidationError(_("Minutes and decisions follow once the conference is held."))
@@ -1162,6 +1228,7 @@ def conference_decision_record(
         raise ValidationError({"responsible_agency": _("Choose an agency of the conference.")})
     if due_date is None:
         raise ValidationError({"due_date": _("Say by when it is to be done.")})
+    _not_in_past(due_date, field="due_date")
     owner = _caseworker(responsible_agency, responsible_user, field="responsible_user")
     text = clean_text(text, field="text", max_length=500)
     if not text:
@@ -1184,7 +1251,89 @@ def conference_decision_record(
         for person in persons
     ]
     _content_saved(decisions, case=case, kind="decision", membership=membership, actor=actor)
+    _sync_decision_tasks(decisions, actor=actor)
     return decisions
+
+
+def decision_source_key(decision: ConferenceDecision) -> str:
+    """The key the deadline run gives a decision's task (``scheduling.deadlines``): one task
+    per decision row and due date, whoever creates it first."""
+    return f"decision:{decision.pk}:{decision.due_date:%Y-%m-%d}"
+
+
+def _decision_rule() -> DeadlineRule:
+    kind = DeadlineKind.CONFERENCE_DECISION
+    rule, _created = DeadlineRule.objects.get_or_create(
+        kind=kind, defaults={"lead_days": list(DEFAULT_RULES[kind][0])}
+    )
+    return rule
+
+
+def _decision_assignee(decision: ConferenceDecision, case: Case) -> int | None:
+    """The person named in the decision; else, as the deadline run does, the lead case manager
+    when the lead agency carries it out, or the agency's contact or assigned caseworker."""
+    if decision.responsible_user_id is not None:
+        return decision.responsible_user_id
+    if decision.responsible_agency_id == case.lead_agency_id:
+        return case.lead_user_id
+    return (
+        access.active_assignments()
+        .filter(case_id=case.pk, agency_id=decision.responsible_agency_id)
+        .order_by("kind", "pk")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def _sync_decision_tasks(decisions: Sequence[ConferenceDecision], *, actor: User) -> None:
+    """Each decision row is a task of the agency that carries it out, from the moment it is
+    recorded: made with the deadline run's ``source_key`` (so the nightly run finds it and
+    makes no second one), moved when the due date changes, closed when the decision is done.
+
+    The task carries no copy of the decision's text (what the responsible agency may read of
+    the decision stays the policy's answer on the conference page it links to); it is named by
+    its rule, as the deadline run names it."""
+    if not decisions:
+        return
+    rule = _decision_rule()
+    case = Case.objects.get(pk=decisions[0].case_id)
+    now = timezone.now()
+    for decision in decisions:
+        key = decision_source_key(decision)
+        tasks = Task.objects.filter(
+            owner_agency_id=decision.responsible_agency_id,
+            source_key__startswith=f"decision:{decision.pk}:",
+        )
+        if decision.status == ConferenceDecision.Status.DONE:
+            tasks.filter(status=TaskStatus.OPEN).update(
+                status=TaskStatus.DONE,
+                completed_at=now,
+                completed_by=actor,
+                version=F("version") + 1,
+                updated_at=now,
+            )
+            continue
+        existing = tasks.order_by("pk").first()
+        if existing is None:
+            Task.objects.create(
+                subject_id=decision.subject_id,
+                owner_agency_id=decision.responsible_agency_id,
+                category=DataCategory.CASE_PLAN,
+                due_on=decision.due_date,
+                case_id=case.pk,
+                assignee_id=_decision_assignee(decision, case),
+                created_by=actor,
+                rule=rule,
+                source_key=key,
+                link=reverse("case:conference", kwargs={"pk": decision.conference_id}),
+            )
+        elif existing.source_key != key:
+            tasks.filter(pk=existing.pk).update(
+                due_on=decision.due_date,
+                source_key=key,
+                version=F("version") + 1,
+                updated_at=now,
+            )
 
 
 @transaction.atomic
@@ -1207,6 +1356,9 @@ def conference_decision_done(
     done = ConferenceDecision.objects.filter(conference=conference, group=group).update(
         status=ConferenceDecision.Status.DONE, updated_at=timezone.now()
     )
+    _sync_decision_tasks(
+        list(ConferenceDecision.objects.filter(conference=conference, group=group)), actor=actor
+    )
     record(
         action=AuditAction.CASE_CONTENT_SAVED,
         actor=actor,
@@ -1216,6 +1368,41 @@ def conference_decision_done(
         detail={"case": conference.case_id, "kind": "decision", "done": True},
     )
     return done
+
+
+@transaction.atomic
+def conference_decision_due_change(
+    *,
+    conference: CaseConference,
+    group: uuid.UUID,
+    due_date: date | None,
+    membership: Membership,
+    actor: User,
+) -> int:
+    """The lead moves the due date of an open decision: all its rows move together, and so do
+    their tasks (no second task for the new date)."""
+    _require_conference_lead(membership, conference)
+    rows = ConferenceDecision.objects.filter(
+        conference=conference, group=group, status=ConferenceDecision.Status.OPEN
+    )
+    first = rows.filter(policy.visible_q(membership, ConferenceDecision)).first()
+    if first is None:
+        raise AccessDenied
+    if due_date is None:
+        raise ValidationError({"due_date": _("Say by when it is to be done.")})
+    if due_date != first.due_date:
+        _not_in_past(due_date, field="due_date")
+    moved = rows.update(due_date=due_date, updated_at=timezone.now())
+    _sync_decision_tasks(list(rows), actor=actor)
+    record(
+        action=AuditAction.CASE_CONTENT_SAVED,
+        actor=actor,
+        agency=membership.agency,
+        target=first,
+        subject_id=first.subject_id,
+        detail={"case": conference.case_id, "kind": "decision", "due": due_date.isoformat()},
+    )
+    return moved
 
 
 # --- hand-over of the lead ---------------------------------------------------------------

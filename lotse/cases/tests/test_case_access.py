@@ -216,9 +216,10 @@ def test_purposes_bind_a_consent_for_benefits_opens_no_plan(
         categories=[DataCategory.CASE_PLAN],
         purpose=ConsentPurpose.BENEFITS,
     )
-    # The category matches, the purpose does not: the plan stays closed, a plain note opens.
+    # The category matches, the purpose does not: the plan stays closed, and so does the case
+    # journal (a note serves the case management only).
     assert not sees(cem, goal)
-    assert sees(cem, plain)
+    assert not sees(cem, plain)
     record_directly(
         subject=mother,
         recorded_by=anna,
@@ -230,6 +231,19 @@ def test_purposes_bind_a_consent_for_benefits_opens_no_plan(
     )
     policy.forget(acting(cem))
     assert sees(cem, goal)
+    # The conference discusses the plan, not the caseworkers' notes.
+    assert not sees(cem, plain)
+    record_directly(
+        subject=mother,
+        recorded_by=anna,
+        recording_agency=agencies.kim,
+        disclosing=[agencies.kim],
+        recipients=[agencies.jobcenter],
+        categories=[DataCategory.CASE_PLAN],
+        purpose=ConsentPurpose.CASE_MANAGEMENT,
+    )
+    policy.forget(acting(cem))
+    assert sees(cem, plain)
 
 
 def test_a_goal_for_two_persons_is_seen_per_person(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lotse.accounts.tests.factories import acting
-from lotse.cases.models import Assessment, Case, Goal
+from lotse.cases.models import Assessment, Case, Goal, Measure
 from lotse.cases.services import (
     case_open,
     case_participant_save,
@@ -90,6 +90,15 @@ def test_an_agency_that_takes_no_part_cannot_write_into_the_case(dora, ben, clie
 
 def test_a_participant_cannot_change_the_leads_plan(anna, cem, client_for, scene, agencies):
     case, mother, _father = scene
+    # The Jobcenter sees the plan it is to own (a goal may not go to an agency that cannot).
+    record_directly(
+        subject=mother,
+        recorded_by=anna,
+        recording_agency=agencies.kim,
+        disclosing=[agencies.kim],
+        recipients=[agencies.jobcenter],
+        categories=[DataCategory.CASE_PLAN],
+    )
     (goal,) = goal_create(
         case=case,
         subjects=[mother],
@@ -197,15 +206,16 @@ def test_next_due_dates_come_only_from_items_the_reader_may_see(
         membership=acting(anna),
         actor=anna,
     )
-    measure_create(
+    (measure,) = measure_create(
         case=case,
         goal_group=goal.group,
         text="Überfällig, aber verborgen",
         responsible_agency=agencies.kim,
-        due_date=timezone.localdate() - timedelta(days=5),
         membership=acting(anna),
         actor=anna,
     )
+    # Overdue by now (a new date in the past is refused, so the scenery ages it directly).
+    Measure.objects.filter(pk=measure.pk).update(due_date=timezone.localdate() - timedelta(days=5))
     # The measure is a plan item (case_plan) of KIM: the Jobcenter's consent (work) does not
     # open it, so neither may its due date mark the family overdue on the Jobcenter's list.
     html = client_for(cem).get(reverse("case:my_families")).content.decode()

@@ -170,3 +170,131 @@ def test_the_conference_names_who_comes_for_each_agency(anna, cem, client_for, s
     text = page.content.decode()
     assert f"Jobcenter ({cem.get_full_name()})" in text
     assert f"({anna.get_full_name()})" in text
+
+
+def _held_with_consents(setting: Any, anna: Any, agencies: Any) -> Any:
+    _case, conference, mother, father = setting
+    for person in (mother, father):
+        _consent(person, anna, agencies, ConsentPurpose.CASE_CONFERENCE)
+    CaseConference.objects.filter(pk=conference.pk).update(status="held")
+    conference.refresh_from_db()
+    return conference
+
+
+def test_a_recorded_decision_is_at_once_a_task_of_the_responsible_agency_and_person(
+    anna, cem, setting, agencies
+):
+    from lotse.scheduling.models import Task, TaskStatus
+    from lotse.scheduling.services import run_deadlines
+
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, father = setting
+    due = timezone.localdate() + timedelta(days=40)  # beyond the run's first warning
+    decisions = conference_decision_record(
+        conference=conference,
+        subjects=[mother, father],
+        text="Vermittlung in Pflegehelferkurs",
+        responsible_agency=agencies.jobcenter,
+        responsible_user=cem,
+        due_date=due,
+        membership=acting(anna),
+        actor=anna,
+    )
+    tasks = Task.objects.filter(source_key__startswith="decision:").order_by("subject_id")
+    assert [(t.subject_id, t.owner_agency_id, t.assignee_id, t.due_on) for t in tasks] == sorted(
+        (d.subject_id, agencies.jobcenter.pk, cem.pk, due) for d in decisions
+    )
+    assert {t.source_key for t in tasks} == {f"decision:{d.pk}:{due:%Y-%m-%d}" for d in decisions}
+    assert all(t.status == TaskStatus.OPEN and t.case_id == conference.case_id for t in tasks)
+    # The nightly run, even once the decision is in reach, makes no second task.
+    run_deadlines(today=due - timedelta(days=3))
+    assert Task.objects.filter(source_key__startswith="decision:").count() == 2
+
+
+def test_a_decision_without_a_named_person_is_a_task_of_the_agency(anna, setting, agencies):
+    from lotse.scheduling.models import Task
+
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, _father = setting
+    (decision,) = conference_decision_record(
+        conference=conference,
+        subjects=[mother],
+        text="Sprachkurs klären",
+        responsible_agency=agencies.jobcenter,
+        due_date=timezone.localdate() + timedelta(days=11),
+        membership=acting(anna),
+        actor=anna,
+    )
+    task = Task.objects.get(source_key__startswith=f"decision:{decision.pk}:")
+    assert task.owner_agency_id == agencies.jobcenter.pk
+    assert task.due_on == decision.due_date
+
+
+def test_a_decision_marked_done_closes_its_task(anna, cem, setting, agencies):
+    from lotse.cases.services import conference_decision_done
+    from lotse.scheduling.models import Task, TaskStatus
+
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, father = setting
+    (decision, _other) = conference_decision_record(
+        conference=conference,
+        subjects=[mother, father],
+        text="Bewerbung schreiben",
+        responsible_agency=agencies.jobcenter,
+        responsible_user=cem,
+        due_date=timezone.localdate() + timedelta(days=5),
+        membership=acting(anna),
+        actor=anna,
+    )
+    conference_decision_done(
+        conference=conference, group=decision.group, membership=acting(cem), actor=cem
+    )
+    tasks = Task.objects.filter(source_key__startswith="decision:")
+    assert tasks.count() == 2
+    assert set(tasks.values_list("status", flat=True)) == {TaskStatus.DONE}
+
+
+def test_a_changed_due_date_moves_the_decisions_task(anna, cem, setting, agencies):
+    from lotse.cases.services import conference_decision_due_change
+    from lotse.scheduling.models import Task
+
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, _father = setting
+    (decision,) = conference_decision_record(
+        conference=conference,
+        subjects=[mother],
+        text="Kita-Platz beantragen",
+        responsible_agency=agencies.jobcenter,
+        due_date=timezone.localdate() + timedelta(days=5),
+        membership=acting(anna),
+        actor=anna,
+    )
+    later = timezone.localdate() + timedelta(days=20)
+    conference_decision_due_change(
+        conference=conference,
+        group=decision.group,
+        due_date=later,
+        membership=acting(anna),
+        actor=anna,
+    )
+    (task,) = Task.objects.filter(source_key__startswith=f"decision:{decision.pk}:")
+    assert task.due_on == later
+    assert task.source_key == f"decision:{decision.pk}:{later:%Y-%m-%d}"
+
+
+def test_the_interpreter_language_is_named_not_coded(anna, client_for, setting, agencies):
+    case, _conference, mother, _father = setting
+    conference = conference_plan(
+        case=case,
+        scheduled_at=timezone.now() + timedelta(days=3),
+        agencies=[agencies.jobcenter],
+        topics=["work"],
+        family=[mother],
+        place="Rathaus",
+        interpreter_language="ar",
+        membership=acting(anna),
+        actor=anna,
+    )
+    html = client_for(anna).get(reverse("case:conference", args=[conference.pk])).content.decode()
+    assert "Arabisch" in html
+    assert ">ar<" not in html
