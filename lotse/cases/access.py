@@ -18,7 +18,7 @@ from lotse.accounts.roles import Capability
 from lotse.consent import policy
 from lotse.people.models import HouseholdMember
 
-from .models import Case, CaseAssignment, CaseParticipant, JournalEntry
+from .models import Case, CaseAssignment, CaseHandover, CaseParticipant, JournalEntry
 
 
 def journal_entries_visible_to(membership: Membership | None) -> QuerySet[JournalEntry]:
@@ -89,8 +89,20 @@ def cases_visible_to(membership: Membership | None) -> QuerySet[Case]:
         return Case.objects.none()
     cases = Case.objects.filter(_participating(membership))
     if membership.agency.need_to_know:
-        cases = cases.filter(pk__in=assigned_cases(membership).values("pk"))
+        mine = Q(pk__in=assigned_cases(membership).values("pk"))
+        if membership.can(Capability.VIEW_TEAM_WORK):
+            # A case proposed to the agency for hand-over: its team leads open the case page to
+            # accept or decline, whether or not their team works on it yet.
+            mine |= Q(pk__in=handovers_to(membership).values("case_id"))
+        cases = cases.filter(mine)
     return cases
+
+
+def handovers_to(membership: Membership) -> QuerySet[CaseHandover]:
+    """The open hand-overs proposed to the member's agency."""
+    return CaseHandover.objects.filter(
+        to_agency_id=membership.agency_id, state=CaseHandover.State.PROPOSED
+    )
 
 
 def require_visible_case(membership: Membership | None, pk: int) -> Case:

@@ -19,7 +19,7 @@ class CasesConfig(AppConfig):
 
         from .access import assigned_persons
         from .case_views import start_families
-        from .panels import household_case_panel, person_case_panel
+        from .panels import household_case_panel, person_case_panel, start_handovers
         from .retention_views import start_erasure, start_retention
         from .views import journal_panel
 
@@ -29,5 +29,6 @@ class CasesConfig(AppConfig):
         register_person_panel(journal_panel)
         register_household_panel(household_case_panel)
         register_start_panel(start_families)
+        register_start_panel(start_handovers)
         register_start_panel(start_retention)
         register_start_panel(start_erasure)

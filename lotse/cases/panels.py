@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability
-from lotse.people.access import households_visible_to
+from lotse.people.access import households_visible_to, persons_visible_to
 from lotse.people.models import Household, HouseholdMember, Person
 from lotse.people.panels import Panel
 
@@ -89,3 +91,42 @@ def household_case_panel(
     if not membership.can(Capability.READ_CASE_CONTENT):
         return None
     return _panel(membership, household_ids=[household.pk], person=None)
+
+
+def start_handovers(*, request: HttpRequest, membership: Membership) -> SafeString | None:
+    """The receiving agency's start page: the cases proposed to it for hand-over that the
+    member may open (team leads: all of them; caseworkers: the cases they work on), each
+    linking to the case page where the hand-over is accepted or declined."""
+    from .case_views import family_name  # the case page imports this module
+
+    if not membership.can(Capability.WRITE_CASE_CONTENT):
+        return None
+    handovers = list(
+        access.handovers_to(membership)
+        .filter(case__in=access.cases_visible_to(membership))
+        .select_related("case__household", "from_agency")
+        .order_by("created_at", "pk")[:20]
+    )
+    if not handovers:
+        return None
+    household_ids = {h.case.household_id for h in handovers}
+    visible = households_visible_to(membership).filter(pk__in=household_ids)
+    members: dict[int, list[HouseholdMember]] = {}
+    for row in (
+        HouseholdMember.objects.filter(household__in=visible)
+        .filter(person__in=persons_visible_to(membership))
+        .select_related("person")
+    ):
+        members.setdefault(row.household_id, []).append(row)
+    rows = [
+        {
+            "handover": handover,
+            "name": family_name(
+                handover.case.household, members.get(handover.case.household_id, [])
+            ),
+        }
+        for handover in handovers
+    ]
+    return SafeString(
+        render_to_string("cases/_start_handovers.html", {"rows": rows}, request=request)
+    )
