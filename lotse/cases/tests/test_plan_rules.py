@@ -192,3 +192,18 @@ def test_an_old_goal_whose_target_date_passed_can_still_be_edited(anna, plan_cas
             actor=anna,
         )
     assert "target_date" in refused.value.message_dict
+
+
+def test_the_consent_gap_box_speaks_of_intake_only_during_intake(anna, client_for, plan_case):
+    from lotse.cases.models import Case
+
+    case, _mother = plan_case
+    url = reverse("case:detail", args=[case.pk])
+    intake = client_for(anna).get(url).content.decode()
+    assert 'data-testid="coverage-gaps"' in intake
+    assert "Der Fall kann die Aufnahme erst verlassen" in intake
+    # Later (here: a participant added after intake) the box no longer speaks of intake.
+    Case.objects.filter(pk=case.pk).update(phase="planning")
+    later = client_for(anna).get(url).content.decode()
+    assert 'data-testid="coverage-gaps"' in later
+    assert "Aufnahme" not in later[later.index('data-testid="coverage-gaps"') :][:1500]
