@@ -2,7 +2,10 @@
 — all but the one need left without an offer on purpose. And the bench's bulk offers.
 
 The default demo city (200 families, seed 2017, as ``seed_demo``) and the directory are
-seeded once for the module inside a transaction that is rolled back afterwards.
+seeded once for the module inside a transaction that is rolled back afterwards — as on a
+fixed day (:data:`DEMO_DAY`): which family a story casts depends on the ages and arrival
+dates of the day the city is seeded (a child coming of age takes a family out of a single
+mother's story), so the fit of the one unmet need is checked for the day it was cast on.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
@@ -50,8 +54,24 @@ USABLE = {
 CHILD_AGE = 16
 
 
+#: The day the story families were cast and their offers checked.
+DEMO_DAY = date(2026, 12, 3)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def on_demo_day() -> Iterator[None]:
+    """Django's clock runs on, shifted so that today is :data:`DEMO_DAY`."""
+    real_now = timezone.now
+    shift = timezone.localdate() - DEMO_DAY
+    with mock.patch.object(timezone, "now", lambda: real_now() - shift):
+        assert timezone.localdate() == DEMO_DAY  # the shift must reach localdate
+        yield
+
+
 @pytest.fixture(scope="module")
-def city(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+def city(
+    on_demo_day: None, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[dict[str, int]]:
     with django_db_blocker.unblock(), transaction.atomic():
         # The demo city seeds its directory itself (``seed_demo_offers``).
         demo_city_seed(families=200, seed=2017)
