@@ -63,7 +63,11 @@ def on_demo_day() -> Iterator[None]:
     """Django's clock runs on, shifted so that today is :data:`DEMO_DAY`."""
     real_now = timezone.now
     shift = timezone.localdate() - DEMO_DAY
-    with mock.patch.object(timezone, "now", lambda: real_now() - shift):
+
+    def shifted_now() -> Any:
+        return real_now() - shift
+
+    with mock.patch.object(timezone, "now", shifted_now):
         assert timezone.localdate() == DEMO_DAY  # the shift must reach localdate
         yield
 
