@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scheduling', '0004_appointment_participants'),
+        ("scheduling", "0004_appointment_participants"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deadlinerule',
-            name='kind',
-            field=models.CharField(choices=[('residence_expiry', 'Residence permit expires'), ('consent_expiry', 'Consent expires'), ('kita_age', 'Child reaches the age for a Kita place'), ('school_entry', 'Child starts school'), ('integration_course', 'Right to an integration course ends'), ('domain_transition', 'Change of benefit law needs a hand-over'), ('referral_answer', 'Answer to a referral due'), ('goal_target', 'Goal of the plan due'), ('follow_up', 'Follow-up of a talk'), ('conference_decision', 'Decision of a case conference due')], max_length=24, unique=True, verbose_name='kind'),
+            model_name="deadlinerule",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("residence_expiry", "Residence permit expires"),
+                    ("consent_expiry", "Consent expires"),
+                    ("kita_age", "Child reaches the age for a Kita place"),
+                    ("school_entry", "Child starts school"),
+                    ("integration_course", "Right to an integration course ends"),
+                    ("domain_transition", "Change of benefit law needs a hand-over"),
+                    ("referral_answer", "Answer to a referral due"),
+                    ("goal_target", "Goal of the plan due"),
+                    ("follow_up", "Follow-up of a talk"),
+                    ("conference_decision", "Decision of a case conference due"),
+                ],
+                max_length=24,
+                unique=True,
+                verbose_name="kind",
+            ),
         ),
     ]
