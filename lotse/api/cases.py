@@ -777,6 +777,11 @@ class ConferenceIn(InputSchema):
 
 class HoldIn(InputSchema):
     version: int = _item_version_field()
+    early: bool = Field(
+        default=False,
+        description="Confirms that a conference planned for a later day takes place today; "
+        "without it holding before the scheduled day is refused on this field.",
+    )
 
 
 class MinuteOut(Schema):
@@ -1590,6 +1595,7 @@ def conference_hold_post(
                 membership=membership,
                 actor=_actor(request),
                 expected_version=payload.version,
+                early=payload.early,
             )
         except services.CaseNotCovered as refused:
             return _uncovered_out(membership, refused)

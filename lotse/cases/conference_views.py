@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -170,6 +171,7 @@ def _conference_page(
             "topics": topics,
             "leads": leads,
             "held": held,
+            "ahead": timezone.localdate(conference.scheduled_at) > timezone.localdate(),
             "gaps": _gap_rows(gaps, members),
             "hold_errors": hold_errors or [],
             "minutes": minutes,
@@ -204,6 +206,7 @@ def conference_hold(request: HttpRequest, pk: int) -> HttpResponse:
             membership=membership,
             actor=current_user(request),
             expected_version=form.cleaned_data["version"],
+            early=request.POST.get("early") == "on",
         )
     except ValidationError as error:
         return _conference_page(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Agency, Membership, User
@@ -1114,9 +1115,15 @@ def _require_conference_lead(membership: Membership, conference: CaseConference)
 
 @transaction.atomic
 def conference_hold(
-    *, conference: CaseConference, membership: Membership, actor: User, expected_version: int
+    *,
+    conference: CaseConference,
+    membership: Membership,
+    actor: User,
+    expected_version: int,
+    early: bool = False,
 ) -> CaseConference:
-    """The conference takes place: refused while the consent check lists anything."""
+    """The conference takes place: refused while the consent check lists anything, and
+    before its scheduled day unless the lead confirms that it takes place earlier (``early``)."""
     _require_conference_lead(membership, conference)
     if conference.status == CaseConference.Status.HELD:
         return conference
@@ -1128,6 +1135,17 @@ def conference_hold(
                 "The conference cannot be held yet: %(count)s data flows to attending agencies "
                 "have no consent covering the conference and no legal basis."
             ),
+        )
+    day = timezone.localdate(conference.scheduled_at)
+    if day > timezone.localdate() and not early:
+        raise ValidationError(
+            {
+                "early": _(
+                    "The conference is planned for %(date)s. Confirm that it takes place "
+                    "earlier, today."
+                )
+                % {"date": date_format(day)}
+            }
         )
     conference.status = CaseConference.Status.HELD
     conference.held_at = timezone.now()

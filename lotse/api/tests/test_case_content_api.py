@@ -129,7 +129,9 @@ def _consent(
     )
 
 
-def _goal_for_both(client: Client, case: Case, family: Household) -> dict[str, Any]:
+def _goal_for_both(
+    client: Client, case: Case, family: Household, *, owner: str = "jc"
+) -> dict[str, Any]:
     mother, son = _members(family)
     response = _post(
         client,
@@ -138,7 +140,7 @@ def _goal_for_both(client: Client, case: Case, family: Household) -> dict[str, A
             "persons": [mother.public_id, son.public_id],
             "domain": "language",
             "text": "Deutschkurs B1 abschließen",
-            "responsible_agency": "jc",
+            "responsible_agency": owner,
             "target_date": (timezone.localdate() + timedelta(days=90)).isoformat(),
         },
     )
@@ -197,7 +199,7 @@ def test_a_consent_for_benefits_opens_no_goal(anna, cem, agencies, case, family,
     mother, son = _members(family)
     for person in (mother, son):
         _consent(person, anna, agencies, purpose="benefits")
-    _goal_for_both(client_for(anna), case, family)
+    _goal_for_both(client_for(anna), case, family, owner="kim")
     seen = client_for(cem).get(f"{CASES}/{case.pk}/goals").json()
     assert seen == {"items": [], "count": 0, "count_exact": True}
     # Nor does the goal's measure show, nor the goal on the timeline.
@@ -294,7 +296,7 @@ def test_a_participant_cannot_change_the_leads_goal_or_measure(
 
 
 def test_an_agency_not_taking_part_finds_no_content(anna, dora, case, family, client_for):
-    goal = _goal_for_both(client_for(anna), case, family)
+    goal = _goal_for_both(client_for(anna), case, family, owner="kim")
     client = client_for(dora)
     for section in ("assessments", "goals", "measures", "conferences", "timeline"):
         assert client.get(f"{CASES}/{case.pk}/{section}").status_code == 404
@@ -322,7 +324,7 @@ def test_an_agency_not_taking_part_finds_no_content(anna, dora, case, family, cl
 
 def test_a_stale_goal_patch_is_refused_with_the_goal_as_it_is(anna, case, family, client_for):
     client = client_for(anna)
-    goal = _goal_for_both(client, case, family)
+    goal = _goal_for_both(client, case, family, owner="kim")
     path = f"{CASES}/{case.pk}/goals/{goal['id']}"
     first = _patch(client, path, {"attainment": 1, "version": 1})
     assert first.status_code == 200, first.content
@@ -344,7 +346,7 @@ def test_a_stale_goal_patch_is_refused_with_the_goal_as_it_is(anna, case, family
 
 def test_a_stale_measure_patch_is_refused(anna, case, family, client_for):
     client = client_for(anna)
-    goal = _goal_for_both(client, case, family)
+    goal = _goal_for_both(client, case, family, owner="kim")
     measure = _post(
         client,
         f"{CASES}/{case.pk}/measures",
@@ -404,7 +406,7 @@ def test_writes_name_the_field_they_refuse(anna, ben, agencies, case, family, cl
         assert _error_locations(response)[0][:3] == ["body", "payload", field], field
     assert Goal.objects.count() == Assessment.objects.count() == 0
 
-    goal_path = f"{goals}/{_goal_for_both(client, case, family)['id']}"
+    goal_path = f"{goals}/{_goal_for_both(client, case, family, owner='kim')['id']}"
     assert _error_locations(_patch(client, goal_path, {"attainment": 3, "version": 1})) == [
         ["body", "payload", "attainment"]
     ]
@@ -539,7 +541,10 @@ def test_holding_is_refused_until_every_flow_has_a_consent_for_the_conference(
     assert CaseConference.objects.get().status == "planned"
 
     _consent(son, anna, agencies, purpose="case_management")  # includes the conferences
-    held = _post(client, path, {"version": 1})
+    # Planned for a later day: holding it today needs the confirmation.
+    early = _post(client, path, {"version": 1})
+    assert _error_locations(early) == [["body", "payload", "early"]]
+    held = _post(client, path, {"version": 1, "early": True})
     assert held.status_code == 200, held.content
     assert (held.json()["status"], held.json()["version"]) == ("held", 2)
     assert held.json()["held_at"] is not None

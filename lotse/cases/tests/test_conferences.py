@@ -72,9 +72,11 @@ def _consent(person: Any, anna: Any, agencies: Any, purpose: str) -> None:
 
 
 def _hold(client: Any, conference: CaseConference) -> Any:
+    """Hold the conference (planned three days ahead: confirmed as taking place earlier)."""
     conference.refresh_from_db()
     return client.post(
-        reverse("case:conference_hold", args=[conference.pk]), {"version": conference.version}
+        reverse("case:conference_hold", args=[conference.pk]),
+        {"version": conference.version, "early": "on"},
     )
 
 
@@ -298,3 +300,25 @@ def test_the_interpreter_language_is_named_not_coded(anna, client_for, setting, 
     html = client_for(anna).get(reverse("case:conference", args=[conference.pk])).content.decode()
     assert "Arabisch" in html
     assert ">ar<" not in html
+
+
+def test_a_conference_is_not_held_before_its_day_without_confirmation(
+    anna, client_for, setting, agencies
+):
+    _case, conference, mother, father = setting
+    for person in (mother, father):
+        _consent(person, anna, agencies, ConsentPurpose.CASE_CONFERENCE)
+    client = client_for(anna)
+    assert (
+        'name="early"'
+        in client.get(reverse("case:conference", args=[conference.pk])).content.decode()
+    )
+    refused = client.post(
+        reverse("case:conference_hold", args=[conference.pk]), {"version": conference.version}
+    )
+    assert refused.status_code == 400
+    conference.refresh_from_db()
+    assert conference.status == CaseConference.Status.PLANNED
+    assert _hold(client, conference).status_code == 302
+    conference.refresh_from_db()
+    assert conference.status == CaseConference.Status.HELD
