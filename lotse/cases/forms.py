@@ -13,6 +13,7 @@ from lotse.accounts.roles import Capability
 from lotse.consent.categories import DataCategory
 from lotse.core.forms import KernForm, PlausibleDateField, date_input
 from lotse.people.choices import District
+from lotse.people.pickers import COMMON_LANGUAGES
 from lotse.people.validation import language_codes, language_name
 
 from .models import (
@@ -111,6 +112,25 @@ def _set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
     field.choices = choices
 
 
+def _set_interpreter_choices(form: forms.Form, empty: str) -> None:
+    """The interpreter languages offered: those of immigration that the city's interpreter
+    pools cover (``people.pickers.COMMON_LANGUAGES``, German left out), each once by its name,
+    plus a language already chosen (the case's, or one sent) — a short native select that the
+    keyboard works, not the ~8,000 languages of ISO 639."""
+    name = "interpreter_language"
+    current = {form.initial.get(name) or "", form.data.get(form.add_prefix(name)) or ""}
+    known = language_codes()
+    codes = [c for c in COMMON_LANGUAGES if c != "de"] + sorted(
+        c for c in current if c and c in known and c not in COMMON_LANGUAGES
+    )
+    by_name: dict[str, str] = {}
+    for code in codes:
+        by_name.setdefault(language_name(code), code)
+    _set_choices(
+        form, name, [("", empty)] + [(code, label) for label, code in sorted(by_name.items())]
+    )
+
+
 class CaseOpenForm(KernForm):
     came_via = forms.ChoiceField(
         label=_("How did the family come?"),
@@ -147,12 +167,7 @@ class CaseOpenForm(KernForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "referred_by", [("", "—"), *_agency_choices()])
-        codes = sorted(language_codes(), key=language_name)
-        _set_choices(
-            self,
-            "interpreter_language",
-            [("", "—")] + [(code, language_name(code)) for code in codes],
-        )
+        _set_interpreter_choices(self, "—")
 
     def referring_agency(self) -> Agency | None:
         code = self.cleaned_data.get("referred_by")
@@ -396,12 +411,7 @@ class CaseEntryForm(_CaseContentForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = sorted(language_codes(), key=language_name)
-        _set_choices(
-            self,
-            "interpreter_language",
-            [("", _("none"))] + [(code, language_name(code)) for code in codes],
-        )
+        _set_interpreter_choices(self, _("none"))
         if not self.is_bound:
             # Straight to typing: persons, kind and category are preset, so a talk is noted
             # with the keyboard alone (type, Tab to the button, Enter).
@@ -440,12 +450,7 @@ class ConferenceForm(_CaseContentForm):
         agencies = kwargs["agencies"]
         super().__init__(*args, **kwargs)
         _set_choices(self, "agencies", agencies)
-        codes = sorted(language_codes(), key=language_name)
-        _set_choices(
-            self,
-            "interpreter_language",
-            [("", "—")] + [(code, language_name(code)) for code in codes],
-        )
+        _set_interpreter_choices(self, "—")
 
 
 class MinuteForm(_CaseContentForm):

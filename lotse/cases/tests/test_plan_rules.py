@@ -207,3 +207,23 @@ def test_the_consent_gap_box_speaks_of_intake_only_during_intake(anna, client_fo
     later = client_for(anna).get(url).content.decode()
     assert 'data-testid="coverage-gaps"' in later
     assert "Aufnahme" not in later[later.index('data-testid="coverage-gaps"') :][:1500]
+
+
+@pytest.mark.parametrize("page", ["entry", "conference"])
+def test_the_interpreter_choice_is_a_short_list_of_languages(anna, client_for, plan_case, page):
+    import re
+
+    case, _mother = plan_case
+    url = (
+        reverse("case:entry_new", args=[case.pk])
+        if page == "entry"
+        else reverse("case:conference_new", args=[case.pk])
+    )
+    html = client_for(anna).get(url).content.decode()
+    select = re.search(r'<select name="interpreter_language".*?</select>', html, re.S)
+    assert select is not None
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0))
+    # The languages the city's interpreters cover, each once — not every ISO 639 language.
+    assert 10 < len(options) < 60
+    assert options.count("Arabisch") == 1
+    assert len(set(options)) == len(options)
