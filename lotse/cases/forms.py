@@ -112,7 +112,7 @@ def _set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
     field.choices = choices
 
 
-def _set_interpreter_choices(form: forms.Form, empty: str) -> None:
+def _set_interpreter_choices(form: forms.Form, empty: Any) -> None:
     """The interpreter languages offered: those of immigration that the city's interpreter
     pools cover (``people.pickers.COMMON_LANGUAGES``, German left out), each once by its name,
     plus a language already chosen (the case's, or one sent) — a short native select that the
