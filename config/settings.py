@@ -397,7 +397,8 @@ LOGGING = {
 REFERRAL_ANSWER_DAYS = env_int("REFERRAL_ANSWER_DAYS", 7, minimum=1)
 
 # --- daily work -----------------------------------------------------------------------------------
-# The address Lotse is reached at: links in calendar feeds and reminder e-mails point there.
+# The address Lotse is reached at: links in reminder e-mails point there, and calendar feeds
+# fetched without a request use it (a feed fetched over HTTP links to the host it came from).
 BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 
 # --- passkeys (WebAuthn, django-otp-webauthn) -------------------------------------------------
