@@ -8,11 +8,14 @@ scripts from Lotse's static files, under Lotse's CSP, talking to Lotse's endpoin
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django_otp_webauthn.models import WebAuthnCredential
 
 from lotse.audit.models import AuditAction, AuditEvent
+from lotse.demo.city import DEMO_PASSWORD
 
 from .conftest import assert_accessible, log_in
 
@@ -70,10 +73,16 @@ def test_a_caseworker_sets_up_a_passkey_and_logs_in_with_it(live_server, page, s
         action=AuditAction.SECOND_FACTOR_ENROLLED, detail__device="passkey"
     ).exists()
 
-    # A new session: password, then the passkey instead of a code.
+    # A new session: password, then the passkey instead of a code. (The page the script
+    # opened after registering must have settled first, or its request may land after the
+    # cookies are cleared and log in again with the old session.)
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
-    log_in(page, base, "kim")
-    assert page.url.startswith(base + "/accounts/login/code/")
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill("kim")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("form:has(#id_username) button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/login/code/"))
     passkey_button = page.get_by_test_id("passkey-login-button")
     passkey_button.wait_for()
     assert_accessible(page)
