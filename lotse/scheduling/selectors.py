@@ -11,10 +11,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lotse.accounts.models import Membership
+from lotse.accounts.models import Membership, User
 from lotse.accounts.roles import Capability
 from lotse.cases.access import active_assignments
 from lotse.cases.models import CaseAssignment
+from lotse.cases.selectors import contacts_of
 from lotse.core.dates import end_of, start_of
 from lotse.people.access import persons_visible_to
 from lotse.people.models import Person
@@ -238,3 +239,29 @@ def _persons(membership: Membership, ids: set[int]) -> dict[int, Any]:
     persons = persons_visible_to(membership).filter(pk__in=ids)
     # what a deadline row shows of the person: the name and the Lotse ID
     return {p.pk: p for p in persons.only("pk", "public_id", "given_names", "family_name")}
+
+
+def invitation_contact(appointment: Appointment) -> tuple[str, str]:
+    """Whom the family calls, and the number: the owning agency's contact person in the
+    family's case (as the plan PDF names them), else a colleague taking part, else whoever
+    planned it — the first of them with a work phone at that agency; ("", "") for none."""
+    agency_id = appointment.owner_agency_id
+    candidates: list[User] = []
+    if appointment.case is not None:
+        for row in contacts_of([appointment.case])[appointment.case.pk]:
+            if row.participant.agency_id == agency_id and row.participant.contact is not None:
+                if row.phone:
+                    return row.name, row.phone
+                candidates.append(row.participant.contact)
+    candidates += [*appointment.staff.order_by("last_name", "first_name"), appointment.created_by]
+    phones = dict(
+        Membership.objects.filter(
+            user__in=[user.pk for user in candidates], agency_id=agency_id, is_active=True
+        )
+        .exclude(phone="")
+        .values_list("user_id", "phone")
+    )
+    for user in candidates:
+        if phones.get(user.pk):
+            return str(user), phones[user.pk]
+    return "", ""

@@ -32,7 +32,6 @@ from lotse.audit.models import AuditAction
 from lotse.audit.services import record
 from lotse.cases.access import cases_visible_to
 from lotse.cases.models import Case, CaseParticipant
-from lotse.cases.selectors import contacts_of
 from lotse.consent.reads import audited_read
 from lotse.core.forms import apply_service_errors, error_summary
 from lotse.core.models import StaleEditError
@@ -794,7 +793,7 @@ def appointment_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         language=language,
     )
     names = [person.full_name for person in participants]
-    contact = _invitation_contact(appointment)
+    contact = selectors.invitation_contact(appointment)
     versions = [_invitation_text(appointment, "de", names, contact)]
     if language and language != "de":
         versions.append(_invitation_text(appointment, language, names, contact))
@@ -803,32 +802,6 @@ def appointment_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         "scheduling/invitation.html",
         {"appointment": appointment, "versions": versions},
     )
-
-
-def _invitation_contact(appointment: Appointment) -> tuple[str, str]:
-    """Whom the family calls, and the number: the owning agency's contact person in the
-    family's case (as the plan PDF names them), else a colleague taking part, else whoever
-    planned it — the first of them with a work phone at that agency; ("", "") for none."""
-    agency_id = appointment.owner_agency_id
-    candidates: list[User] = []
-    if appointment.case is not None:
-        for row in contacts_of([appointment.case])[appointment.case.pk]:
-            if row.participant.agency_id == agency_id and row.participant.contact is not None:
-                if row.phone:
-                    return row.name, row.phone
-                candidates.append(row.participant.contact)
-    candidates += [*appointment.staff.order_by("last_name", "first_name"), appointment.created_by]
-    phones = dict(
-        Membership.objects.filter(
-            user__in=[user.pk for user in candidates], agency_id=agency_id, is_active=True
-        )
-        .exclude(phone="")
-        .values_list("user_id", "phone")
-    )
-    for user in candidates:
-        if phones.get(user.pk):
-            return str(user), phones[user.pk]
-    return "", ""
 
 
 def _isolated(text: str) -> SafeString:
