@@ -52,5 +52,10 @@ urlpatterns = [
         conference_views.decision_done,
         name="decision_done",
     ),
+    path(
+        "conferences/<id:pk>/decisions/<uuid:group>/due/",
+        conference_views.decision_due,
+        name="decision_due",
+    ),
     path("conferences/<id:pk>/minutes.pdf", conference_views.minutes_pdf, name="minutes_pdf"),
 ]

@@ -29,8 +29,8 @@ from lotse.core.pdf import pdf_response, render_pdf
 
 from . import access, selectors, services
 from .case_views import _gap_rows, _visible_members, family_name
-from .forms import ConferenceForm, DecisionForm, MinuteForm, VersionForm
-from .models import CaseConference, CaseParticipant, LifeDomain
+from .forms import ConferenceForm, DecisionDueForm, DecisionForm, MinuteForm, VersionForm
+from .models import CaseConference, CaseParticipant, ConferenceDecision, LifeDomain
 from .plan_views import _agency, _member_choices, _persons
 
 
@@ -124,6 +124,7 @@ def _conference_page(
     *,
     minute_form: MinuteForm | None = None,
     decision_form: DecisionForm | None = None,
+    due_form: DecisionDueForm | None = None,
     hold_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -157,6 +158,7 @@ def _conference_page(
             agencies=[(a.code, a.name) for a in agencies],
             agency_ids=[a.pk for a in agencies],
         )
+    due_forms = _due_forms(conference, decisions, due_form) if leads else {}
     gaps = services.conference_gaps(conference) if leads else []
     return render(
         request,
@@ -176,13 +178,40 @@ def _conference_page(
             "hold_errors": hold_errors or [],
             "minutes": minutes,
             "decisions": decisions,
+            "decision_rows": [(group, due_forms.get(group.first.group)) for group in decisions],
             "minute_form": minute_form,
             "decision_form": decision_form,
-            "summary": error_summary(*[f for f in (minute_form, decision_form) if f is not None]),
+            "summary": error_summary(
+                *[f for f in (minute_form, decision_form, due_form) if f is not None]
+            ),
             "own_agency_id": membership.agency_id,
         },
         status=status,
     )
+
+
+def _due_forms(
+    conference: CaseConference,
+    decisions: list[selectors.Grouped],
+    sent: DecisionDueForm | None,
+) -> dict[uuid.UUID, DecisionDueForm]:
+    """A "change due date" form for each open decision (for the lead): the one just sent
+    keeps what was typed and its errors, the others show the decision's date."""
+    if conference.status == CaseConference.Status.CANCELLED:
+        return {}
+    by_group: dict[uuid.UUID, DecisionDueForm] = {}
+    for group in decisions:
+        decision = group.first
+        if decision.status != ConferenceDecision.Status.OPEN:
+            continue
+        if sent is not None and sent.group == decision.group:
+            by_group[decision.group] = sent
+        else:
+            by_group[decision.group] = DecisionDueForm(
+                group=decision.group,
+                initial={"due_date": decision.due_date, "shown": decision.due_date.isoformat()},
+            )
+    return by_group
 
 
 @require_GET
@@ -299,6 +328,34 @@ def decision_done(request: HttpRequest, pk: int, group: uuid.UUID) -> HttpRespon
     )
     messages.success(request, _("The task is marked as done."))
     return redirect("case:conference", pk=conference.pk)
+
+
+@require_POST
+def decision_due(request: HttpRequest, pk: int, group: uuid.UUID) -> HttpResponse:
+    """The lead moves an open decision's due date; its task moves with it."""
+    membership = membership_with(request, Capability.WRITE_CASE_CONTENT)
+    conference = _conference(membership, pk)
+    if not access.leads(membership, conference.case):
+        raise Http404
+    # A group of another conference, or one the lead sees no row of, is not there at all.
+    selectors.conference_decision_get(membership=membership, conference=conference, group=group)
+    form = DecisionDueForm(request.POST, group=group)
+    if form.is_valid():
+        try:
+            services.conference_decision_due_change(
+                conference=conference,
+                group=group,
+                due_date=form.cleaned_data["due_date"],
+                expected_due_date=form.cleaned_data["shown"],
+                membership=membership,
+                actor=current_user(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The due date has been changed; the task moves with it."))
+            return redirect("case:conference", pk=conference.pk)
+    return _conference_page(request, membership, conference, due_form=form, status=400)
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -481,3 +482,32 @@ class DecisionForm(_CaseContentForm):
     def __init__(self, *args: Any, agency_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "responsible_user", _caseworker_choices(agency_ids))
+
+
+class DecisionDueForm(KernForm):
+    """The lead moves an open decision's due date, next to the decision on the conference page.
+
+    ``shown`` is the due date the page showed (ISO): a decision has no ``version``, so the
+    service refuses the change as stale when the date moved meanwhile. Each decision's form
+    has ids of its own (``auto_id``), the field names stay plain.
+    """
+
+    due_date = PlausibleDateField(
+        label=_("New due date"),
+        widget=date_input(),
+        error_messages={"required": _("Say by when it is to be done.")},
+    )
+    shown = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+
+    def __init__(self, *args: Any, group: uuid.UUID, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"due-{group}-%s")
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "shown" in self.errors:
+            # Not something to correct in a field: the page itself is broken or old.
+            del self.errors["shown"]
+            self.add_error(None, _("Reload the page and try again."))
+        return cleaned

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar, overload
 
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -748,6 +750,22 @@ def conference_content(
         [Grouped(rows, [r.subject for r in rows]) for rows in _grouped(minutes).values()],
         [Grouped(rows, [r.subject for r in rows]) for rows in _grouped(decisions).values()],
     )
+
+
+def conference_decision_get(
+    *, membership: Membership, conference: CaseConference, group: uuid.UUID
+) -> ConferenceDecision:
+    """A decision of the conference by its group, if the member sees a row of it: 404 for
+    missing and forbidden alike."""
+    decision: ConferenceDecision | None = (
+        _visible(membership, ConferenceDecision)
+        .filter(conference=conference, group=group)
+        .order_by("pk")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
 
 
 def conference_family(*, membership: Membership, conference: CaseConference) -> list[Any]:

@@ -879,6 +879,16 @@ def _own_group(
     return rows
 
 
+def _stale_item() -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else changed this in the meantime. Reload the page to see their "
+            "changes, then make yours again."
+        ),
+        code="stale",
+    )
+
+
 def _save_group(rows: list[Any], *, expected_version: int, values: dict[str, Any]) -> None:
     """Update every row of an item for several persons together, refused when stale."""
     model = type(rows[0])
@@ -886,13 +896,7 @@ def _save_group(rows: list[Any], *, expected_version: int, values: dict[str, Any
         pk__in=[row.pk for row in rows], version=expected_version
     ).update(**values, version=expected_version + 1, updated_at=timezone.now())
     if updated != len(rows):
-        raise ValidationError(
-            _(
-                "Someone else changed this in the meantime. Reload the page to see their "
-                "changes, then make yours again."
-            ),
-            code="stale",
-        )
+        raise _stale_item()
 
 
 @transaction.atomic
@@ -1396,21 +1400,37 @@ def conference_decision_due_change(
     due_date: date | None,
     membership: Membership,
     actor: User,
+    expected_due_date: date | None = None,
 ) -> int:
     """The lead moves the due date of an open decision: all its rows move together, and so do
-    their tasks (no second task for the new date)."""
+    their tasks (no second task for the new date).
+
+    ``expected_due_date`` is the date the lead's page showed. A decision has no ``version``:
+    its due date and its status are all of it that changes, so a change made from an older
+    page — moved or marked done by someone else meanwhile — is refused as stale."""
     _require_conference_lead(membership, conference)
-    rows = ConferenceDecision.objects.filter(
-        conference=conference, group=group, status=ConferenceDecision.Status.OPEN
-    )
+    group_rows = ConferenceDecision.objects.filter(conference=conference, group=group)
+    rows = group_rows.filter(status=ConferenceDecision.Status.OPEN)
     first = rows.filter(policy.visible_q(membership, ConferenceDecision)).first()
     if first is None:
+        if (
+            expected_due_date is not None
+            and group_rows.filter(policy.visible_q(membership, ConferenceDecision)).exists()
+        ):
+            raise _stale_item()
         raise AccessDenied
+    if expected_due_date is not None and first.due_date != expected_due_date:
+        raise _stale_item()
     if due_date is None:
         raise ValidationError({"due_date": _("Say by when it is to be done.")})
     if due_date != first.due_date:
         _not_in_past(due_date, field="due_date")
-    moved = rows.update(due_date=due_date, updated_at=timezone.now())
+    total = rows.count()
+    # Compare and set: a row moved meanwhile no longer matches, and the count tells.
+    moving = rows if expected_due_date is None else rows.filter(due_date=expected_due_date)
+    moved = moving.update(due_date=due_date, updated_at=timezone.now())
+    if moved != total:
+        raise _stale_item()
     _sync_decision_tasks(list(rows), actor=actor)
     record(
         action=AuditAction.CASE_CONTENT_SAVED,

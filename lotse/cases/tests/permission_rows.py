@@ -7,6 +7,7 @@ shared note; the Jugendamt's health and entrusted notes never show (tests/matrix
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -322,6 +323,18 @@ PAGES |= {
         method="POST",
         expect=expect(ok=302, owners=[OWN]),
         kwargs=lambda world: {"pk": world.held_conference.pk, "group": world.decision.group},
+    ),
+    # Only the lead moves a decision's date: an attending agency — by consent or by legal
+    # basis — gets 404 like one that does not take part at all.
+    "case:decision_due": page(
+        "case:decision_due",
+        method="POST",
+        expect=expect(ok=302, owners=[OWN]),
+        kwargs=lambda world: {"pk": world.held_conference.pk, "group": world.decision.group},
+        data=lambda world: {
+            "due_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            "shown": world.decision.due_date.isoformat(),
+        },
     ),
     "case:minutes_pdf": page("case:minutes_pdf", expect=expect(owners=VISIBLE), kwargs=_held),
 }

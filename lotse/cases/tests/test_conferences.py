@@ -322,3 +322,229 @@ def test_a_conference_is_not_held_before_its_day_without_confirmation(
     assert _hold(client, conference).status_code == 302
     conference.refresh_from_db()
     assert conference.status == CaseConference.Status.HELD
+
+
+# --- the lead moves a decision's due date from the conference page ---------------------------
+
+
+def _open_decision(setting: Any, anna: Any, agencies: Any, *, both: bool = True) -> Any:
+    """A decision of the held conference for the mother (and the father), due in five days."""
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, father = setting
+    decisions = conference_decision_record(
+        conference=conference,
+        subjects=[mother, father] if both else [mother],
+        text="Kita-Platz beantragen",
+        responsible_agency=agencies.jobcenter,
+        due_date=timezone.localdate() + timedelta(days=5),
+        membership=acting(anna),
+        actor=anna,
+    )
+    return conference, decisions
+
+
+def _english(client: Any) -> Any:
+    client.cookies["lotse_language"] = "en"
+    return client
+
+
+def _move(client: Any, conference: Any, group: Any, due: str, shown: Any) -> Any:
+    return client.post(
+        reverse("case:decision_due", args=[conference.pk, group]),
+        {"due_date": due, "shown": str(shown)},
+    )
+
+
+def _due_dates(group: Any) -> set[Any]:
+    return set(ConferenceDecision.objects.filter(group=group).values_list("due_date", flat=True))
+
+
+def _decision_tasks(decisions: Any) -> list[tuple[int, Any, str]]:
+    from lotse.scheduling.models import Task
+
+    return sorted(
+        (task.pk, task.due_on, task.source_key)
+        for task in Task.objects.filter(source_key__startswith="decision:").filter(
+            source_key__regex=r"^decision:(" + "|".join(str(d.pk) for d in decisions) + "):"
+        )
+    )
+
+
+def test_the_lead_moves_a_decisions_due_date_and_its_tasks_with_it(
+    anna, client_for, setting, agencies
+):
+    from lotse.audit.models import AuditAction, AuditEvent
+    from lotse.scheduling.models import Task
+
+    conference, decisions = _open_decision(setting, anna, agencies)
+    group = decisions[0].group
+    client = _english(client_for(anna))
+    page = client.get(reverse("case:conference", args=[conference.pk])).content.decode()
+    # Next to the decision: a date field with its label tied to it, showing the current date.
+    field_id = f"due-{group}-due_date"
+    assert 'data-testid="decision-due"' in page
+    assert f'<label class="kern-label" for="{field_id}">New due date' in page
+    assert f'id="{field_id}"' in page
+    assert f'value="{decisions[0].due_date:%Y-%m-%d}"' in page
+    tasks_before = _decision_tasks(decisions)
+    events_before = AuditEvent.objects.count()
+    later = timezone.localdate() + timedelta(days=20)
+
+    moved = _move(client, conference, group, later.isoformat(), decisions[0].due_date)
+
+    assert moved.status_code == 302
+    assert moved["Location"] == reverse("case:conference", args=[conference.pk])
+    assert _due_dates(group) == {later}
+    # The same two tasks, moved and re-keyed: no second task for the new date.
+    tasks = _decision_tasks(decisions)
+    assert [pk for pk, _due, _key in tasks] == [pk for pk, _due, _key in tasks_before]
+    assert {(due, key) for _pk, due, key in tasks} == {
+        (later, f"decision:{d.pk}:{later:%Y-%m-%d}") for d in decisions
+    }
+    assert Task.objects.filter(source_key__startswith="decision:").count() == 2
+    (event,) = AuditEvent.objects.order_by("pk")[events_before:]
+    assert event.action == AuditAction.CASE_CONTENT_SAVED
+    assert event.actor_id == anna.pk
+    assert event.detail == {"case": conference.case_id, "kind": "decision", "due": str(later)}
+    after = client.get(moved["Location"]).content.decode()
+    assert "The due date has been changed" in after
+
+
+def test_an_attending_agency_does_not_move_the_lead_agencys_date(
+    anna, cem, client_for, setting, agencies
+):
+    """The Jobcenter carries the decision out and sees it, but only the lead moves its date."""
+    conference, decisions = _open_decision(setting, anna, agencies)
+    group = decisions[0].group
+    tasks_before = _decision_tasks(decisions)
+    client = client_for(cem)
+    page = client.get(reverse("case:conference", args=[conference.pk])).content.decode()
+    assert "Kita-Platz beantragen" in page
+    assert 'data-testid="decision-due"' not in page
+    later = timezone.localdate() + timedelta(days=20)
+    refused = _move(client, conference, group, later.isoformat(), decisions[0].due_date)
+    assert refused.status_code == 404
+    assert _due_dates(group) == {decisions[0].due_date}
+    assert _decision_tasks(decisions) == tasks_before
+
+
+def test_a_decision_of_another_conference_or_an_unknown_one_is_not_there(
+    anna, client_for, setting, agencies
+):
+    import uuid
+
+    case, _conference, mother, _father = setting
+    conference, decisions = _open_decision(setting, anna, agencies)
+    other = conference_plan(
+        case=case,
+        scheduled_at=timezone.now(),
+        agencies=[agencies.jobcenter],
+        topics=["work"],
+        family=[mother],
+        place="Stadthaus",
+        membership=acting(anna),
+        actor=anna,
+    )
+    CaseConference.objects.filter(pk=other.pk).update(status="held")
+    other.refresh_from_db()
+    (elsewhere,) = conference_decision_record(
+        conference=other,
+        subjects=[mother],
+        text="Sprachkurs anmelden",
+        responsible_agency=agencies.jobcenter,
+        due_date=timezone.localdate() + timedelta(days=3),
+        membership=acting(anna),
+        actor=anna,
+    )
+    client = client_for(anna)
+    later = (timezone.localdate() + timedelta(days=20)).isoformat()
+    for group in (elsewhere.group, uuid.uuid4()):
+        # Refused alike with valid input and with input that would be a form error.
+        for due in (later, ""):
+            response = _move(client, conference, group, due, elsewhere.due_date)
+            assert response.status_code == 404
+    assert _due_dates(elsewhere.group) == {elsewhere.due_date}
+    assert _due_dates(decisions[0].group) == {decisions[0].due_date}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("past", "This date has passed: choose today or a later day."),
+        ("", "Say by when it is to be done."),
+        ("bald", "Enter a valid date."),
+        ("2025-02-30", "Enter a valid date."),
+    ],
+)
+def test_a_past_missing_or_garbled_date_is_refused_on_its_field(
+    anna, client_for, setting, agencies, typed, message
+):
+    conference, decisions = _open_decision(setting, anna, agencies, both=False)
+    (decision,) = decisions
+    if typed == "past":
+        typed = (timezone.localdate() - timedelta(days=1)).isoformat()
+    tasks_before = _decision_tasks(decisions)
+
+    response = _move(
+        _english(client_for(anna)), conference, decision.group, typed, decision.due_date
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split('id="error-summary"')[1].split("</ul>")[0]
+    field_id = f"due-{decision.group}-due_date"
+    assert f'href="#{field_id}"' in summary
+    assert f"New due date: {message}" in summary
+    # The form comes back with what was typed (and the other forms of the page unbound).
+    if typed:
+        assert f'value="{typed}"' in html
+    assert f'id="{field_id}_error"' in html
+    assert _due_dates(decision.group) == {decision.due_date}
+    assert _decision_tasks(decisions) == tasks_before
+
+
+def test_a_change_from_an_older_page_is_refused_as_stale(anna, client_for, setting, agencies):
+    from lotse.cases.services import conference_decision_done, conference_decision_due_change
+
+    conference, decisions = _open_decision(setting, anna, agencies)
+    group = decisions[0].group
+    shown = decisions[0].due_date
+    moved_meanwhile = timezone.localdate() + timedelta(days=9)
+    conference_decision_due_change(
+        conference=conference,
+        group=group,
+        due_date=moved_meanwhile,
+        membership=acting(anna),
+        actor=anna,
+    )
+    client = _english(client_for(anna))
+    later = (timezone.localdate() + timedelta(days=20)).isoformat()
+
+    stale = _move(client, conference, group, later, shown)
+
+    assert stale.status_code == 400
+    assert "Someone else changed this in the meantime" in stale.content.decode()
+    assert _due_dates(group) == {moved_meanwhile}
+    # Marked done meanwhile: refused the same way, and nothing reopens.
+    conference_decision_done(
+        conference=conference, group=group, membership=acting(anna), actor=anna
+    )
+    done = _move(client, conference, group, later, moved_meanwhile)
+    assert done.status_code == 400
+    assert "Someone else changed this in the meantime" in done.content.decode()
+    assert _due_dates(group) == {moved_meanwhile}
+    assert set(ConferenceDecision.objects.filter(group=group).values_list("status", flat=True)) == {
+        "done"
+    }
+
+
+def test_a_form_without_the_date_it_showed_asks_to_reload(anna, client_for, setting, agencies):
+    conference, decisions = _open_decision(setting, anna, agencies, both=False)
+    (decision,) = decisions
+    later = (timezone.localdate() + timedelta(days=20)).isoformat()
+    response = _english(client_for(anna)).post(
+        reverse("case:decision_due", args=[conference.pk, decision.group]), {"due_date": later}
+    )
+    assert response.status_code == 400
+    assert "Reload the page and try again." in response.content.decode()
+    assert _due_dates(decision.group) == {decision.due_date}
