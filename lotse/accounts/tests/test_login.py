@@ -97,6 +97,46 @@ def test_expired_session_no_longer_works(anna):
     assert response.status_code == 302
 
 
+def test_an_unchanged_session_is_renewed_at_most_once_a_minute(anna):
+    """The idle timeout still moves with use, but a page costs no session write of its own."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from lotse.core.sessions import RENEW_AFTER
+
+    client = Client()
+    _login(client, "anna", TEST_PASSWORD)
+    full = timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    Session.objects.update(expire_date=full)
+    client.get(reverse("start"))
+    assert Session.objects.get().expire_date == full  # renewed a moment ago: not written
+
+    older = full - RENEW_AFTER - timedelta(seconds=5)
+    Session.objects.update(expire_date=older)
+    client.get(reverse("start"))
+    renewed = Session.objects.get().expire_date
+    assert renewed > older + RENEW_AFTER  # written again: the idle time starts anew
+    assert renewed <= timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+
+
+def test_a_changed_session_is_written_at_once(anna):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    _login(client, "anna", TEST_PASSWORD)
+    # renewed a moment ago, so only the change itself can make it written
+    just_renewed = timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    Session.objects.update(expire_date=just_renewed)
+    membership = anna.memberships.get()
+    client.post(reverse("accounts:switch_membership"), {"membership": membership.pk})
+    assert Session.objects.get().expire_date > just_renewed
+
+
 def test_anonymous_visitor_is_sent_to_login():
     response = Client().get(reverse("start"))
     assert response.status_code == 302

@@ -500,8 +500,8 @@ def _queries(client: Any, url: str) -> int:
     return len(captured.captured_queries)
 
 
-ERASURE_LIST_QUERIES = 19 + chain_lock_queries()
-RETENTION_LIST_QUERIES = 13 + chain_lock_queries()
+ERASURE_LIST_QUERIES = 16 + chain_lock_queries()
+RETENTION_LIST_QUERIES = 10 + chain_lock_queries()
 
 
 def test_the_erasure_list_issues_a_fixed_number_of_queries(gero, anna, agencies, client_for):

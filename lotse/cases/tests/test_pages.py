@@ -28,7 +28,7 @@ from lotse.people.services import PersonData, person_register
 pytestmark = pytest.mark.django_db
 
 # Pinned: the journal must not issue more queries as it grows (1 entry vs 20).
-JOURNAL_QUERIES = 18 + chain_lock_queries()
+JOURNAL_QUERIES = 15 + chain_lock_queries()
 
 
 @pytest.fixture

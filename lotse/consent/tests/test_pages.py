@@ -32,10 +32,10 @@ pytestmark = pytest.mark.django_db
 # Pinned: list pages must not issue more queries as they grow (1 row vs 20 rows).
 # With the disclosers' confirmations, the persons the page names (the register: their ids
 # beside the audit event; the person's register: whether names may be shown).
-REGISTER_QUERIES = 18 + chain_lock_queries()
-PERSON_REGISTER_QUERIES = 19 + chain_lock_queries()
-LEGAL_BASES_QUERIES = 7
-REVIEW_QUERIES = 15 + chain_lock_queries()
+REGISTER_QUERIES = 15 + chain_lock_queries()
+PERSON_REGISTER_QUERIES = 16 + chain_lock_queries()
+LEGAL_BASES_QUERIES = 4
+REVIEW_QUERIES = 12 + chain_lock_queries()
 
 
 @pytest.fixture

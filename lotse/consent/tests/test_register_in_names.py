@@ -31,8 +31,8 @@ from lotse.people.services import PersonData, person_register
 
 pytestmark = pytest.mark.django_db
 
-EXPORT_QUERIES = 18 + chain_lock_queries()
-GLASS_PAGE_QUERIES = 16 + chain_lock_queries()
+EXPORT_QUERIES = 15 + chain_lock_queries()
+GLASS_PAGE_QUERIES = 13 + chain_lock_queries()
 
 
 @pytest.fixture

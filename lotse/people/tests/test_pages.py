@@ -46,9 +46,9 @@ def client_for(client_for: Any) -> Any:
 # 28: with the journal panel and the case panel (households, their cases, those to open);
 # 30 with daily work's panel (the person's open tasks, their coming appointments);
 # 33 with "Why do I see this?" saying who else sees each item (grants, legal bases, agencies).
-PERSON_PAGE_QUERIES = 33 + chain_lock_queries()
+PERSON_PAGE_QUERIES = 30 + chain_lock_queries()
 SEARCH_PAGE_QUERIES = (
-    16 + chain_lock_queries()
+    13 + chain_lock_queries()
 )  # candidates, ranked names, full rows, persons shown
 
 

@@ -33,7 +33,7 @@ from lotse.people.services import (
 pytestmark = pytest.mark.django_db
 
 # With persons, names, households and consents on the page: one query for each kind.
-AUDIT_QUERIES = 19 + chain_lock_queries()
+AUDIT_QUERIES = 16 + chain_lock_queries()
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ from lotse.people.services import PersonData, person_register
 pytestmark = pytest.mark.django_db
 
 # Pinned: the audit pages must not issue more queries as the trail grows (1 vs 20 events).
-AUDIT_QUERIES = 18 + chain_lock_queries()  # with the flags of unusual activity
-PERSON_ACCESS_QUERIES = 17 + chain_lock_queries()
+AUDIT_QUERIES = 15 + chain_lock_queries()  # with the flags of unusual activity
+PERSON_ACCESS_QUERIES = 14 + chain_lock_queries()
 
 NAMES = ("Rania", "Khalil")
 
