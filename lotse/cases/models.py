@@ -292,6 +292,8 @@ class JournalEntry(CompartmentedItem):
             # newest first over everything the member may see: scanned backwards until a page
             models.Index(fields=["occurred_at", "id"], name="cases_entry_time_idx"),
             models.Index(fields=["case", "occurred_at"], name="cases_entry_case_idx"),
+            # the steering figures' contacts by channel: counted from the index alone
+            models.Index(fields=["kind", "occurred_at"], name="cases_entry_kind_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,7 @@ class SessionStore(DatabaseSessionStore):
         return bool(key) and _KEY.fullmatch(key or "") is not None
 
     def _get_session_from_db(self) -> Any:
-        stored = super()._get_session_from_db()
+        stored = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self._stored_expiry: datetime | None = stored.expire_date if stored else None
         return stored
 
@@ -46,4 +46,4 @@ class SessionStore(DatabaseSessionStore):
         if stored is None or self.session_key is None:
             return False
         renewed_at = stored - timedelta(seconds=self.get_expiry_age())
-        return timezone.now() - renewed_at < RENEW_AFTER
+        return bool(timezone.now() - renewed_at < RENEW_AFTER)

@@ -453,6 +453,8 @@ class _Counter:
         self.blanked: list[str] = []
         #: This request's published forms so far, by table key.
         self.forms: dict[str, dict[str, Any]] = {}
+        #: The persons in care by the client tables' dimensions, by reference date.
+        self._cubes: dict[date, list[tuple[Any, ...]]] = {}
 
     # --- base querysets: the scope and the district, applied once ----------------------------
 
@@ -473,14 +475,10 @@ class _Counter:
 
     def persons_in_care(self, day: date) -> QuerySet[Person]:
         households = self.cases_in_care(day).values("household_id")
-        return Person.objects.filter(
-            Exists(
-                HouseholdMember.objects.filter(
-                    person_id=OuterRef("pk"), household_id__in=households
-                )
-            ),
-            merged_into__isnull=True,
-        )
+        # An IN over the members, not an EXISTS per person: SQLite runs a correlated EXISTS
+        # with an IN inside once per person of the city, probing every household in care.
+        members = HouseholdMember.objects.filter(household_id__in=households).values("person_id")
+        return Person.objects.filter(pk__in=members, merged_into__isnull=True)
 
     def owned(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """Content items of the scope (the agency's own) in the district (the subject's)."""
@@ -983,7 +981,8 @@ class _Counter:
                 occurred_at__lt=end_of(period.end),
                 kind__in=[code for code, _l in kinds],
             )
-            return dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
+            # COUNT(*): the (kind, occurred_at) index answers it without reading the rows
+            return dict(entries.values_list("kind").annotate(n=Count("*")).order_by())
 
         return self.compare(
             "contacts",
@@ -997,20 +996,43 @@ class _Counter:
 
     # (d) client structure
 
-    def clients(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
-        def grouped(expression: Callable[[date], Any]) -> Callable[[Period], dict[str, int]]:
-            def count(period: Period) -> dict[str, int]:
-                persons = self.persons_in_care(period.end).annotate(group=expression(period.end))
-                return dict(persons.values_list("group").annotate(n=Count("pk")).order_by())
+    def _persons_cube(self, day: date) -> list[tuple[Any, ...]]:
+        """The persons in care on ``day`` counted by sex × age band × first nationality ×
+        kind of residence status, in one grouped query: the client tables are its margins
+        (four queries over the city's persons become one). It never leaves the counter."""
+        if day not in self._cubes:
+            persons = self.persons_in_care(day).annotate(
+                age=_age_band(day),
+                first=Coalesce(KT("nationalities__0"), Value(NOT_STATED), output_field=CharField()),
+                kind_now=_latest_residence_kind(day),
+            )
+            self._cubes[day] = list(
+                persons.values_list("sex", "age", "first", "kind_now")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        return self._cubes[day]
 
-            return count
+    def _persons_by(
+        self, period: Period, group_of: Callable[[tuple[Any, ...]], str]
+    ) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self._persons_cube(period.end):
+            group = group_of(row)
+            counts[group] = counts.get(group, 0) + row[-1]
+        return counts
+
+    def clients(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
+        def grouped(index: int) -> Callable[[Period], dict[str, int]]:
+            return lambda period: self._persons_by(period, lambda row: row[index])
 
         def residence_groups(period: Period) -> dict[str, int]:
-            group, latest = _residence_group(period.end)
-            persons = (
-                self.persons_in_care(period.end).annotate(kind_now=latest).annotate(group=group)
-            )
-            return dict(persons.values_list("group").annotate(n=Count("pk")).order_by())
+            # the kinds added up into their groups (a CASE over the kind in SQL would run its
+            # subquery once per group)
+            def group_of(row: tuple[Any, ...]) -> str:
+                return _RESIDENCE_GROUP_OF.get(row[3], NOT_STATED) if row[3] else NOT_STATED
+
+            return self._persons_by(period, group_of)
 
         sex_rows = [
             (Sex.FEMALE.value, _("female")),
@@ -1023,7 +1045,7 @@ class _Counter:
             _("Persons in care by sex"),
             _("Sex"),
             sex_rows,
-            grouped(lambda day: F("sex")),
+            grouped(0),
             periods,
             on_day=True,
         )
@@ -1038,7 +1060,7 @@ class _Counter:
                 ("65+", _("65 years and older")),
                 (NOT_STATED, _("not stated")),
             ],
-            grouped(_age_band),
+            grouped(1),
             periods,
             on_day=True,
         )
@@ -1095,17 +1117,13 @@ class _Counter:
         period, so the choice itself reveals no small group.
         """
 
+        def nationality_of(row: tuple[Any, ...]) -> str:
+            code = row[2]
+            key = str(code).upper() if code else NOT_STATED
+            return NOT_STATED if key == NOT_STATED.upper() else key
+
         def raw(period: Period) -> dict[str, int]:
-            persons = self.persons_in_care(period.end).annotate(
-                first=Coalesce(KT("nationalities__0"), Value(NOT_STATED), output_field=CharField())
-            )
-            counts: dict[str, int] = {}
-            for code, n in persons.values_list("first").annotate(n=Count("pk")).order_by():
-                key = str(code or NOT_STATED).upper() if code else NOT_STATED
-                if key == NOT_STATED.upper():
-                    key = NOT_STATED
-                counts[key] = counts.get(key, 0) + n
-            return counts
+            return self._persons_by(period, nationality_of)
 
         current, previous = raw(periods[0]), raw(periods[1])
         named = [
@@ -1517,22 +1535,13 @@ _RESIDENCE_GROUP_OF: dict[str, str] = {
 }
 
 
-def _residence_group(day: date) -> Any:
-    """The group of the status valid on ``day`` (the latest one begun by then)."""
-    latest = (
+def _latest_residence_kind(day: date) -> Subquery:
+    """The kind of the status valid on ``day`` (the latest one begun by then)."""
+    return Subquery(
         ResidenceStatus.objects.filter(person_id=OuterRef("pk"), valid_from__lte=day)
         .order_by("-valid_from", "-pk")
         .values("kind")[:1]
     )
-    kinds = {
-        group: [kind for kind, of in _RESIDENCE_GROUP_OF.items() if of == group]
-        for group, _label in RESIDENCE_GROUPS
-    }
-    return When_(
-        *(When(Q(kind_now__in=members), then=Value(group)) for group, members in kinds.items()),
-        default=Value(NOT_STATED),
-        output_field=CharField(),
-    ), Subquery(latest)
 
 
 def _country(code: str) -> str:
