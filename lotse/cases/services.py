@@ -212,6 +212,14 @@ def _caseworker(agency: Agency, user: User | None, *, field: str) -> User | None
     return user
 
 
+def _opens_case(user: User, agency: Agency, case: Case) -> bool:
+    """Whether ``user`` may open ``case`` as a member of ``agency`` (need-to-know included)."""
+    memberships = Membership.objects.filter(
+        user=user, agency=agency, is_active=True
+    ).select_related("agency")
+    return any(access.cases_visible_to(m).filter(pk=case.pk).exists() for m in memberships)
+
+
 def _clean_categories(agency: Agency, categories: Iterable[str]) -> list[str]:
     chosen = sorted(set(categories))
     unknown = [c for c in chosen if c not in DataCategory.values]
@@ -1252,6 +1260,19 @@ def conference_decision_record(
         raise ValidationError({"due_date": _("Say by when it is to be done.")})
     _not_in_past(due_date, field="due_date")
     owner = _caseworker(responsible_agency, responsible_user, field="responsible_user")
+    if owner is not None and not _opens_case(owner, responsible_agency, case):
+        # Under need-to-know the lead cannot open the case to someone else's staff: the task
+        # would lead them to a page they may not see (and to a decision hidden from them).
+        raise ValidationError(
+            {
+                "responsible_user": _(
+                    "%(name)s does not work on this family's case, and %(agency)s shows its "
+                    "cases only to the staff assigned. Choose someone assigned, or name nobody: "
+                    "then the agency's contact person gets the task."
+                )
+                % {"name": str(owner), "agency": responsible_agency.name}
+            }
+        )
     text = clean_text(text, field="text", max_length=500)
     if not text:
         raise ValidationError({"text": _("Say what was decided.")})

@@ -548,3 +548,82 @@ def test_a_form_without_the_date_it_showed_asks_to_reload(anna, client_for, sett
     assert response.status_code == 400
     assert "Reload the page and try again." in response.content.decode()
     assert _due_dates(decision.group) == {decision.due_date}
+
+
+def _second_jobcenter_caseworker(agencies: Any) -> Any:
+    from lotse.accounts.roles import Role
+    from lotse.accounts.tests.factories import member
+
+    return member("jana", agencies.jobcenter, Role.CASEWORKER, first_name="Jana", last_name="Jung")
+
+
+def _decide_for(conference: Any, person: Any, user: Any, anna: Any, agencies: Any) -> Any:
+    return conference_decision_record(
+        conference=conference,
+        subjects=[person],
+        text="Bewerbungstraining",
+        responsible_agency=agencies.jobcenter,
+        responsible_user=user,
+        due_date=timezone.localdate() + timedelta(days=20),
+        membership=acting(anna),
+        actor=anna,
+    )
+
+
+def test_under_need_to_know_a_decision_names_only_someone_who_works_on_the_case(
+    anna, cem, setting, agencies
+):
+    """The lead cannot open another agency's case to its unassigned staff through a task."""
+    from django.core.exceptions import ValidationError
+
+    from lotse.scheduling.models import Task
+
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, _father = setting
+    jana = _second_jobcenter_caseworker(agencies)
+    agencies.jobcenter.need_to_know = True
+    agencies.jobcenter.save(update_fields=["need_to_know"])
+
+    with pytest.raises(ValidationError) as refused:
+        _decide_for(conference, mother, jana, anna, agencies)
+    assert "responsible_user" in refused.value.message_dict
+    assert "Jana Jung" in refused.value.message_dict["responsible_user"][0]
+    assert not ConferenceDecision.objects.exists()
+    assert not Task.objects.filter(source_key__startswith="decision:").exists()
+
+    # the Jobcenter's contact person works on the case: named, and the task is theirs
+    (decision,) = _decide_for(conference, mother, cem, anna, agencies)
+    assert Task.objects.get(source_key__startswith=f"decision:{decision.pk}:").assignee == cem
+
+
+def test_without_need_to_know_any_caseworker_of_the_agency_may_be_named(anna, setting, agencies):
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, _father = setting
+    jana = _second_jobcenter_caseworker(agencies)
+    (decision,) = _decide_for(conference, mother, jana, anna, agencies)
+    assert decision.responsible_user == jana
+
+
+def test_the_conference_page_names_the_field_when_the_person_may_not_see_the_case(
+    anna, client_for, setting, agencies
+):
+    conference = _held_with_consents(setting, anna, agencies)
+    _case, _conference, mother, _father = setting
+    _second_jobcenter_caseworker(agencies)
+    agencies.jobcenter.need_to_know = True
+    agencies.jobcenter.save(update_fields=["need_to_know"])
+    response = client_for(anna).post(
+        reverse("case:conference_decision", kwargs={"pk": conference.pk}),
+        {
+            "decision-subjects": [mother.public_id],
+            "decision-text": "Bewerbungstraining",
+            "decision-responsible_agency": agencies.jobcenter.code,
+            "decision-responsible_user": "jana",
+            "decision-due_date": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Jana Jung does not work on this family&#x27;s case" in page
+    assert 'href="#id_decision-responsible_user"' in page  # the summary names the field
+    assert not ConferenceDecision.objects.exists()
