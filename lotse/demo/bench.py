@@ -30,6 +30,14 @@ class BenchRow:
     note: str = ""
 
 
+def analyze() -> None:
+    """The planner's statistics, as a server keeps them (autovacuum on PostgreSQL, ``PRAGMA
+    optimize`` on SQLite) once tables have grown: here at once after seeding, or the pages
+    would be planned on the statistics of empty tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:
     # A server's worker holds the application, not what seeding the city left behind: the
     # seeder's survivors are set aside as the application is (``core.runtime``), so that no

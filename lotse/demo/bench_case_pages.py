@@ -12,7 +12,6 @@ import random
 import uuid
 from datetime import timedelta
 
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -32,7 +31,7 @@ from lotse.cases.models import (
 from lotse.consent.categories import DataCategory
 from lotse.people.models import Household
 
-from .bench import BenchRow, measure, query_count, row
+from .bench import BenchRow, analyze, measure, query_count, row
 
 BATCH = 2_000
 ENTRIES_PER_CASE = 4
@@ -199,9 +198,7 @@ def case_suite(*, cases: int, repeat: int) -> list[BenchRow]:
     agency.save(update_fields=["need_to_know"])
     big = Case.objects.select_related("household", "lead_agency").get(pk=ids[0])
     _fill_timeline(big, user, items=200)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     client = Client()
     client.force_login(user)
     families = "/cases/"

@@ -19,7 +19,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -38,7 +38,7 @@ from lotse.directory.models import (
 )
 from lotse.people.choices import District, ResidenceKind, Sex
 
-from .bench import BenchRow, measure, query_count, row
+from .bench import BenchRow, analyze, measure, query_count, row
 from .families import STREETS
 
 BATCH = 2_000
@@ -437,9 +437,7 @@ def directory_suite(*, repeat: int, offers: int = 5000) -> list[BenchRow]:
     start = clock.perf_counter()
     seed_bench_offers(offers)
     seeded = clock.perf_counter() - start
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     total = Offer.objects.count()
     rows = [
         BenchRow(

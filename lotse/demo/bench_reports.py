@@ -19,7 +19,7 @@ from lotse.accounts.roles import Role
 from lotse.cases.models import Case
 from lotse.people.models import Household
 
-from .bench import BenchRow, measure, query_count, row
+from .bench import BenchRow, analyze, measure, query_count, row
 from .steering import case_course
 
 #: Marks the bench's steering cases (interpreter language no real case uses).
@@ -72,9 +72,7 @@ def reports_suite(*, repeat: int, cases: int = 10_000) -> list[BenchRow]:
     from lotse.reports.forms import last_twelve_months
 
     seeded = seed_steering_cases(count=cases)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     coordinator = Membership.objects.select_related("user", "agency").get(
         user__username="steuerung", role=Role.COORDINATOR
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 import tracemalloc
 
-from django.db import connection
 from django.test import Client
 
 from lotse.accounts.models import User
@@ -18,7 +17,7 @@ from lotse.people.models import Household, Person
 from lotse.scheduling.models import Task
 from lotse.scheduling.services import run_deadlines
 
-from .bench import BenchRow, measure, query_count, row
+from .bench import BenchRow, analyze, measure, query_count, row
 from .bench_case_pages import seed_bench_cases
 
 
@@ -32,24 +31,16 @@ def _timed_run() -> tuple[float, float, int]:
     return seconds, peak / 1_000_000, result.created.total()
 
 
-def _analyze() -> None:
-    """What autovacuum does on a server once a table has grown by a tenth: here at once, or
-    the start page would be planned on the statistics of a task table still empty."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def scheduling_suite(*, cases: int, repeat: int) -> list[BenchRow]:
     user = User.objects.get(username="kim")
     seed_bench_cases(user=user, count=cases)
     Task.objects.filter(rule__isnull=False).delete()
-    _analyze()
+    analyze()
     persons = Person.objects.count()
     households = Household.objects.count()
     first_s, first_mb, created = _timed_run()
     again_s, again_mb, again = _timed_run()
-    _analyze()
+    analyze()
     rows = [
         BenchRow(
             f"run_deadlines, first run ({persons:,} persons / {households:,} households)",
