@@ -181,3 +181,51 @@ def test_a_basis_for_one_member_shows_that_member_only(
     # KIM's task stays KIM's: a consent releases data, not a to-do list.
     services.run_deadlines(today=TODAY)
     assert not selectors.task_list(membership=acting(ben)).exists()
+
+
+def test_per_person_tasks_from_before_the_update_keep_the_run_from_adding_one(
+    anna: User, four: Any
+) -> None:
+    """Migration scheduling/0006: one of the household's per-person hand-over tasks takes the
+    household's key (an open one before a done one); the run then makes no task more."""
+    import importlib
+
+    from django.apps import apps
+
+    from lotse.scheduling.models import TaskStatus
+
+    household, members, _case = four
+    services.run_deadlines(today=TODAY)
+    (made,) = _handover_tasks()
+    # as the run made them before: one task per member's transition
+    made.delete()
+    rule = made.rule
+    transitions = {t.person_id: t for t in _transitions_of(members)}
+    before = [
+        Task.objects.create(
+            subject=person,
+            owner_agency=acting(anna).agency,
+            category=made.category,
+            due_on=CHANGE,
+            rule=rule,
+            source_key=f"transition:{transitions[person.pk].pk}:{CHANGE:%Y-%m-%d}",
+            status=TaskStatus.DONE if n == 0 else TaskStatus.OPEN,
+        )
+        for n, person in enumerate(members)
+    ]
+
+    migration = importlib.import_module("lotse.scheduling.migrations.0006_household_handover_keys")
+    migration.household_keys(apps, None)
+
+    household_key = f"transition-household:{household.pk}:{CHANGE:%Y-%m-%d}"
+    keyed = Task.objects.get(source_key=household_key)
+    assert keyed.pk == before[1].pk  # the first open one, not the done one
+    assert Task.objects.filter(source_key__startswith="transition:").count() == 3
+    assert services.run_deadlines(today=TODAY).created[DeadlineKind.DOMAIN_TRANSITION] == 0
+    assert _handover_tasks().count() == 4
+
+
+def _transitions_of(members: list[Person]) -> Any:
+    from lotse.people.models import DomainTransition
+
+    return DomainTransition.objects.filter(person__in=members)
