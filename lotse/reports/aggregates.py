@@ -833,7 +833,8 @@ class _Counter:
     def volume(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
         def stock(period: Period) -> dict[str, int]:
             return {
-                "persons": self.persons_in_care(period.end).count(),
+                # the persons of the client tables, all of them
+                "persons": sum(row[-1] for row in self._persons_cube(period.end)),
                 "families": self.cases_in_care(period.end)
                 .values("household_id")
                 .distinct()
@@ -1099,16 +1100,23 @@ class _Counter:
             partners=Exists(members.filter(role=HouseholdRole.PARTNER)),
             children=Exists(members.filter(role=HouseholdRole.CHILD)),
             others=Exists(members.filter(role=HouseholdRole.OTHER_RELATIVE)),
-            kind=When_(
-                When(others=True, then=Value(OTHER)),
-                When(partners=True, children=True, then=Value("couple_children")),
-                When(partners=True, then=Value("couple")),
-                When(children=True, then=Value("single_parent")),
-                default=Value("single"),
-                output_field=CharField(),
-            ),
         )
-        return dict(cases.values_list("kind").annotate(n=Count("pk", distinct=True)).order_by())
+        # Counted per combination and named here: a CASE over the three would run their
+        # subqueries again for each of its branches.
+        counts: dict[str, int] = {}
+        for partners, children, others, n in (
+            cases.values_list("partners", "children", "others")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        ):
+            if others:
+                kind = OTHER
+            elif partners:
+                kind = "couple_children" if children else "couple"
+            else:
+                kind = "single_parent" if children else "single"
+            counts[kind] = counts.get(kind, 0) + n
+        return counts
 
     def _nationalities(self, periods: tuple[Period, Period]) -> Table:
         """The most frequent first nationalities of the period; the rest is "Sonstige".
