@@ -612,7 +612,7 @@ def test_the_conference_page_names_the_field_when_the_person_may_not_see_the_cas
     _second_jobcenter_caseworker(agencies)
     agencies.jobcenter.need_to_know = True
     agencies.jobcenter.save(update_fields=["need_to_know"])
-    response = client_for(anna).post(
+    response = _english(client_for(anna)).post(
         reverse("case:conference_decision", kwargs={"pk": conference.pk}),
         {
             "decision-subjects": [mother.public_id],
