@@ -454,7 +454,7 @@ class _Counter:
         #: This request's published forms so far, by table key.
         self.forms: dict[str, dict[str, Any]] = {}
         #: The persons in care by the client tables' dimensions, by reference date.
-        self._cubes: dict[date, list[tuple[Any, ...]]] = {}
+        self._cubes: dict[date, list[dict[str, Any]]] = {}
 
     # --- base querysets: the scope and the district, applied once ----------------------------
 
@@ -834,7 +834,7 @@ class _Counter:
         def stock(period: Period) -> dict[str, int]:
             return {
                 # the persons of the client tables, all of them
-                "persons": sum(row[-1] for row in self._persons_cube(period.end)),
+                "persons": sum(row["n"] for row in self._persons_cube(period.end)),
                 "families": self.cases_in_care(period.end)
                 .values("household_id")
                 .distinct()
@@ -997,7 +997,7 @@ class _Counter:
 
     # (d) client structure
 
-    def _persons_cube(self, day: date) -> list[tuple[Any, ...]]:
+    def _persons_cube(self, day: date) -> list[dict[str, Any]]:
         """The persons in care on ``day`` counted by sex × age band × first nationality ×
         kind of residence status, in one grouped query: the client tables are its margins
         (four queries over the city's persons become one). It never leaves the counter."""
@@ -1008,30 +1008,29 @@ class _Counter:
                 kind_now=_latest_residence_kind(day),
             )
             self._cubes[day] = list(
-                persons.values_list("sex", "age", "first", "kind_now")
-                .annotate(n=Count("pk"))
-                .order_by()
+                persons.values("sex", "age", "first", "kind_now").annotate(n=Count("pk")).order_by()
             )
         return self._cubes[day]
 
     def _persons_by(
-        self, period: Period, group_of: Callable[[tuple[Any, ...]], str]
+        self, period: Period, group_of: Callable[[dict[str, Any]], str]
     ) -> dict[str, int]:
         counts: dict[str, int] = {}
         for row in self._persons_cube(period.end):
             group = group_of(row)
-            counts[group] = counts.get(group, 0) + row[-1]
+            counts[group] = counts.get(group, 0) + row["n"]
         return counts
 
     def clients(self, periods: tuple[Period, Period]) -> tuple[Table, ...]:
-        def grouped(index: int) -> Callable[[Period], dict[str, int]]:
-            return lambda period: self._persons_by(period, lambda row: row[index])
+        def grouped(field: str) -> Callable[[Period], dict[str, int]]:
+            return lambda period: self._persons_by(period, lambda row: row[field])
 
         def residence_groups(period: Period) -> dict[str, int]:
             # the kinds added up into their groups (a CASE over the kind in SQL would run its
             # subquery once per group)
-            def group_of(row: tuple[Any, ...]) -> str:
-                return _RESIDENCE_GROUP_OF.get(row[3], NOT_STATED) if row[3] else NOT_STATED
+            def group_of(row: dict[str, Any]) -> str:
+                kind = row["kind_now"]
+                return _RESIDENCE_GROUP_OF.get(kind, NOT_STATED) if kind else NOT_STATED
 
             return self._persons_by(period, group_of)
 
@@ -1046,7 +1045,7 @@ class _Counter:
             _("Persons in care by sex"),
             _("Sex"),
             sex_rows,
-            grouped(0),
+            grouped("sex"),
             periods,
             on_day=True,
         )
@@ -1061,7 +1060,7 @@ class _Counter:
                 ("65+", _("65 years and older")),
                 (NOT_STATED, _("not stated")),
             ],
-            grouped(1),
+            grouped("age"),
             periods,
             on_day=True,
         )
@@ -1125,8 +1124,8 @@ class _Counter:
         period, so the choice itself reveals no small group.
         """
 
-        def nationality_of(row: tuple[Any, ...]) -> str:
-            code = row[2]
+        def nationality_of(row: dict[str, Any]) -> str:
+            code = row["first"]
             key = str(code).upper() if code else NOT_STATED
             return NOT_STATED if key == NOT_STATED.upper() else key
 
